@@ -1,0 +1,226 @@
+"""MkDocs adapter of the `policy_site` package: events in, generated pages and stamps out.
+
+Thin on purpose: every decision (which commit dates a page, what a version is, what a page
+says) is made in `policy_site`, which knows nothing of MkDocs. This file only
+
+- reads git history once per build (mkdocs-static-i18n runs every event again for each
+  language: the state below is rebuilt only when a new outer build starts);
+- adds the generated pages (report types, change log, archive, redlines) in `on_files` at
+  priority -110, after the i18n plugin (-100) has sorted the files by language;
+- stamps pages and expands `<!-- insert: … -->` lines in `on_page_markdown`;
+- writes the feeds and versions.json after the build.
+
+Fatal problems become `PluginError`; recoverable ones are warnings through
+`get_plugin_logger`, so `mkdocs build --strict` stops on them in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from policy_site import feeds, history, manifest, pages, policies, reports, settings, strings
+from policy_site.errors import PolicySiteError
+
+log = get_plugin_logger("policies")
+
+PREVIEW_ENV = "POLICY_SITE_PREVIEW"
+
+
+@dataclass
+class _Build:
+    """What one build (all its languages) knows; made once, in the first on_config."""
+
+    settings: settings.Settings
+    strings: dict[str, strings.Strings]
+    catalog: reports.Catalog
+    docs: list[policies.PolicyDoc]
+    urls: dict[tuple[str, str], str]
+    """(language, page inside the language folder) -> URL, for every page of the site."""
+
+
+_build: _Build | None = None
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _build
+    _build = None
+
+
+def _i18n(config: MkDocsConfig):
+    return config.plugins.get("i18n")
+
+
+def _language(config: MkDocsConfig) -> str:
+    i18n = _i18n(config)
+    return i18n.current_language if i18n and i18n.current_language else _build.settings.default_language
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _build
+    i18n = _i18n(config)
+    if _build is not None and i18n is not None and i18n.building:
+        return config  # a per-language rebuild of the same build: reuse what was read
+    try:
+        _build = _read(config)
+    except PolicySiteError as exc:
+        raise PluginError(str(exc)) from exc
+    _add_report_pages_to_nav(config, _build.catalog)
+    return config
+
+
+def _read(config: MkDocsConfig) -> _Build:
+    root = Path(config.config_file_path).parent
+    i18n = _i18n(config)
+    languages = [lang.locale for lang in i18n.config.languages] if i18n else [config.theme["language"]]
+    if i18n:
+        default = i18n.default_language
+        languages = [default] + [x for x in languages if x != default]
+    site = settings.load(config.extra.get("policies"), root=root, languages=languages,
+                         preview=os.environ.get(PREVIEW_ENV, "") not in ("", "0"),
+                         where=config.config_file_path)
+    docs_dir = Path(config.docs_dir)
+    try:
+        hist = history.read_history(root, docs_dir)
+    except history.NotAGitCheckout:
+        if not site.preview:
+            raise
+        hist = None
+    if hist is not None and hist.head_time is not None:
+        # Anything MkDocs dates from the clock (the sitemap's lastmod) comes from HEAD.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(hist.head_time.timestamp())))
+    docs_rel = docs_dir.resolve().relative_to(hist.root).as_posix() if hist else "docs"
+    docs = policies.policy_docs(hist, site, docs_rel)
+    for doc in docs:
+        _warn_missing_summaries(doc)
+    return _Build(site, strings.load(site.strings, site.languages),
+                  reports.load(site.report_types, site.languages), docs, {})
+
+
+def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
+    version = doc.current
+    if version is not None and version.number > 1 and version.summary is None:
+        log.warning(
+            f"{doc.source}: the newest version ({version.slug}, commit {version.commit[:12]}) "
+            "has no change summary. Fix: write what changed, in one or two sentences, in the "
+            "'summary:' field of the front matter, in the same pull request.")
+
+
+def _add_report_pages_to_nav(config: MkDocsConfig, catalog: reports.Catalog) -> None:
+    """List the generated report-type pages right after reports/index.md in the navigation."""
+    nav = config.nav
+    if not nav or any(isinstance(x, str) and x.startswith("reports/") and x != "reports/index.md" for x in nav):
+        return
+    at = nav.index("reports/index.md") + 1 if "reports/index.md" in nav else len(nav)
+    nav[at:at] = [r.page for r in catalog.report_types.values()]
+
+
+@event_priority(-110)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    lang = _language(config)
+    site, text = _build.settings, _build.strings[lang]
+    prefix = site.url_prefix(lang)
+    for f in files.documentation_pages():
+        _build.urls[(getattr(f, "locale", lang), _page_path(f, lang))] = f.url
+    generated = pages.report_pages(_build.catalog, text, prefix)
+    for doc in _docs(lang):
+        generated.append(pages.changelog_page(doc, text))
+    for page in generated:
+        _build.urls[(lang, page.page)] = page.url
+    try:
+        for doc in _docs(lang):
+            generated += pages.archive_pages(doc, text, lambda p: (lang, p) in _build.urls)
+    except PolicySiteError as exc:
+        raise PluginError(str(exc)) from exc
+    for page in generated:
+        files.append(_file(config, lang, page))
+    feed = feeds.atom_feed(_docs(lang), text, site_url=config.site_url, site_name=config.site_name,
+                           author=config.site_author or config.site_name)
+    files.append(_asset(config, lang, prefix + "feed.xml", feed))
+    if lang == site.default_language:
+        files.append(_asset(config, lang, "versions.json",
+                            manifest.manifest_json(_build.docs, site_url=config.site_url)))
+    return files
+
+
+def _asset(config: MkDocsConfig, lang: str, dest: str, content: str) -> File:
+    """A generated non-page file (feed, manifest) that Markdown links can point to."""
+    f = File(f"{lang}/{dest[len(_build.settings.url_prefix(lang)):]}", src_dir=None,
+             dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls, dest_uri=dest)
+    f.generated_by = "hooks/policies.py"
+    f.content_string = content
+    return f
+
+
+def _docs(lang: str) -> list[policies.PolicyDoc]:
+    return [d for d in _build.docs if d.language == lang]
+
+
+def _page_path(f: File, lang: str) -> str:
+    """'de/policy.md' -> 'policy.md': a page's path inside its language folder."""
+    first, _, rest = f.src_uri.partition("/")
+    return rest if first == getattr(f, "locale", lang) or first in _build.settings.languages else f.src_uri
+
+
+def _file(config: MkDocsConfig, lang: str, page: pages.GeneratedPage) -> File:
+    f = File(f"{lang}/{page.page}", src_dir=None, dest_dir=config.site_dir,
+             use_directory_urls=config.use_directory_urls, dest_uri=page.url + "index.html",
+             inclusion=InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+    f.generated_by = "hooks/policies.py"
+    f.content_string = page.markdown
+    # What mkdocs-static-i18n gives its own files, so the language switcher finds the same
+    # page in each language (or, for an archived version, that language's change log).
+    f.locale = lang
+    f.locale_alternate_of = lang
+    f.alternates = {}
+    for other in _build.settings.languages:
+        url = _build.urls.get((other, page.page)) or _alternate_fallback(other, page.page)
+        if url is not None:
+            f.alternates[other] = SimpleNamespace(url=url)
+    return f
+
+
+def _alternate_fallback(lang: str, page: str) -> str | None:
+    prefix = _build.settings.url_prefix(lang)
+    for doc in _docs(lang):
+        if page.startswith(doc.base[len(doc.prefix):]):
+            return doc.changelog_url
+    return prefix or "./"
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    lang = _language(config)
+    text = _build.strings[lang]
+    path = page.file.src_uri
+    inner = _page_path(page.file, lang)
+    doc = next((d for d in _docs(lang) if d.page == inner), None)
+    current = next((d.current.slug for d in _docs(lang) if d.current), "-")
+    blocks = {
+        "contact-channels": lambda: pages.contact_channels(_build.settings.contact, text),
+        "feedback-form": lambda: pages.feedback_form(
+            _build.settings.contact, text, page_url=config.site_url + page.url, version=current),
+        "report-comparison": lambda: pages.report_comparison(_build.catalog, text),
+    }
+    try:
+        markdown = pages.expand_inserts(markdown, f"{config.docs_dir}/{path}", blocks)
+    except PolicySiteError as exc:
+        raise PluginError(str(exc)) from exc
+    if doc is not None and not getattr(page.file, "generated_by", None):
+        markdown = pages.insert_after_title(markdown, pages.stamp(doc, text, page.url))
+    return markdown
+
+
+def on_page_context(context, page: Page, config: MkDocsConfig, nav):
+    """Give templates the feed of the page's language (linked from every page's head)."""
+    lang = _language(config)
+    context["policy_feed_url"] = posixpath.join(_build.settings.url_prefix(lang), "feed.xml")
+    return context

@@ -1,0 +1,46 @@
+"""Atom feeds of policy changes, one per language, so readers need not "check regularly"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from html import escape
+
+from . import dates
+from .policies import PolicyDoc
+from .render import render
+from .strings import Strings
+
+
+def atom_feed(docs: list[PolicyDoc], strings: Strings, *, site_url: str, site_name: str,
+              author: str) -> str:
+    """The Atom feed of every version of the policy pages in `docs` (one language)."""
+    lang = strings.language
+    site_url = site_url.rstrip("/") + "/"
+    entries = []
+    for doc in docs:
+        for version in doc.versions:
+            date_text = dates.long_date(version.day, lang)
+            url = site_url + doc.version_url(version)
+            redline = doc.redline_url(version)
+            summary = version.summary or strings["first_version" if version.number == 1 else "no_summary"]
+            title = strings.format("version_title", title=version.title or doc.page, date=date_text)
+            links = f'<a href="{escape(url)}">{escape(strings["read_version"])}</a>'
+            if redline:
+                links += f' · <a href="{escape(site_url + redline)}">{escape(strings["show_changes"])}</a>'
+            entries.append({
+                "title": title, "id": url, "url": url,
+                "redline_url": site_url + redline if redline else None,
+                "published": _iso(version.published), "summary": summary,
+                "content": f"<p>{escape(summary)}</p><p>{links}</p>",
+                "sort": (version.published, doc.page),
+            })
+    entries.sort(key=lambda e: e["sort"], reverse=True)
+    newest = max((d.current.published for d in docs if d.current), default=datetime(1970, 1, 1, tzinfo=UTC))
+    prefix = docs[0].prefix if docs else ""
+    return render("feed.xml", lang=lang, title=strings.format("feed_title", site=site_name),
+                  feed_url=f"{site_url}{prefix}feed.xml", site_url=site_url + prefix,
+                  updated=_iso(newest), author=author, entries=entries)
+
+
+def _iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

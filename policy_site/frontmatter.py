@@ -1,0 +1,50 @@
+"""Front matter of Markdown sources: split it from the body, with line numbers for errors.
+
+MkDocs parses front matter itself, but history, lint and redlines read old revisions of a
+file that MkDocs never sees, so the package needs its own small, strict reader.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import PolicySiteError
+
+_FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?\n?", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A Markdown file split into its front matter and its body."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    """The 1-based line number in the file where the body starts."""
+
+
+def parse(text: str, path: str = "<text>") -> Source:
+    """Split `text` into front matter and body; a broken YAML block names the file and line."""
+    match = _FENCE.match(text)
+    if not match:
+        return Source({}, text, 1)
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise PolicySiteError(
+            f"the front matter is not valid YAML ({getattr(exc, 'problem', exc)}).",
+            path=path, line=line,
+            fix="check the lines between the two '---' lines: 'key: value', one per line; "
+                "quote values that contain a colon.",
+        ) from exc
+    if not isinstance(meta, dict):
+        raise PolicySiteError("the front matter is not a list of 'key: value' lines.", path=path,
+                              line=2, fix="write one 'key: value' per line between the '---' lines.")
+    body_line = text.count("\n", 0, match.end()) + 1
+    return Source(meta, text[match.end():], body_line)

@@ -1,0 +1,252 @@
+"""The text of every page the build adds or completes, rendered from `templates/`.
+
+Pure: each function takes the site's data (policy docs, report catalog, strings, settings)
+and returns Markdown that MkDocs renders like any page. The hook decides where it goes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from . import dates
+from .errors import PolicySiteError
+from .policies import PolicyDoc, Status, relative_url
+from .redline import Labels, redline
+from .render import render
+from .reports import Catalog, ReportType
+from .settings import Contact
+from .strings import Strings
+from .versions import Version
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the build adds: its path inside the language folder, its URL, its Markdown."""
+
+    page: str
+    url: str
+    markdown: str
+    in_nav: bool = False
+
+
+# --- stamps ----------------------------------------------------------------------------
+
+_H1 = re.compile(r"^# .*$", re.M)
+
+
+def insert_after_title(markdown: str, html: str) -> str:
+    """Put `html` right below the page's first H1 (or at the top when it has none)."""
+    match = _H1.search(markdown)
+    at = match.end() if match else 0
+    return f"{markdown[:at]}\n\n{html.strip()}\n\n{markdown[at:].lstrip()}"
+
+
+def stamp(doc: PolicyDoc, strings: Strings, page_url: str) -> str:
+    """The "last updated" line of a page (or its unpublished / preview marker)."""
+    version = doc.current
+    context: dict[str, object] = {"status": doc.status.value, "strings": strings.texts}
+    if doc.status is Status.PUBLISHED and version is not None:
+        before, _, after = strings["last_updated"].partition("{date}")
+        context.update(
+            day=version.day, date_text=dates.long_date(version.day, strings.language),
+            last_updated_before=before, last_updated_after=after,
+            feed_href=relative_url(page_url, doc.feed_url))
+    context["changelog_href"] = relative_url(page_url, doc.changelog_url) if doc.versions else None
+    return render("stamp.html", **context)
+
+
+# --- archive, redlines, change log ------------------------------------------------------
+
+_LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+
+
+def rebase_links(body: str, from_page: str, to_page: str, exists: Callable[[str], bool]) -> str:
+    """Point the relative links of an archived text at today's pages, from its new place.
+
+    An archived text was written as `from_page`; shown as `to_page` (both paths inside the
+    language folder), its relative links would break. A link whose target page no longer
+    exists keeps its words and loses its link, so an old version never fails the build.
+    """
+    base, new_base = posixpath.dirname(from_page), posixpath.dirname(to_page) or "."
+
+    def replace(match: re.Match) -> str:
+        opening, target, closing = match.groups()
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", target, re.I):
+            return match.group(0)
+        path, _, anchor = target.partition("#")
+        page = posixpath.normpath(posixpath.join(base, path))
+        if not exists(page):  # the target is gone: keep the words, drop the link
+            return "" if opening.startswith("!") else opening[1:-2]
+        new = posixpath.relpath(page, new_base) + (f"#{anchor}" if anchor else "")
+        return f"{opening}{new}{closing}"
+
+    return _LINK.sub(replace, body)
+
+
+def _labels(strings: Strings) -> Labels:
+    return Labels(folded=strings["folded"], folded_one=strings["folded_one"])
+
+
+def archive_pages(doc: PolicyDoc, strings: Strings,
+                  exists: Callable[[str], bool]) -> list[GeneratedPage]:
+    """Every version of `doc` at its permanent URL, its redline, and its comparison with now."""
+    lang = strings.language
+    pages: list[GeneratedPage] = []
+    current = doc.current
+    for version in doc.versions:
+        url = doc.version_url(version)
+        date_text = dates.long_date(version.day, lang)
+        following = doc.following(version)
+        if following is None:
+            notice = strings.format("archived_current", start=date_text)
+        else:
+            notice = strings.format("archived_notice", start=date_text,
+                                    end=dates.long_date(following.day, lang))
+        title = strings.format("version_title", title=version.title or doc.page, date=date_text)
+        redline_url, compare_url = doc.redline_url(version), doc.compare_url(version)
+        notice_html = render(
+            "archive_notice.html", notice=notice, strings=strings.texts,
+            current_href=relative_url(url, doc.base),
+            changelog_href=relative_url(url, doc.changelog_url),
+            redline_href=relative_url(url, redline_url) if redline_url else None,
+            compare_href=relative_url(url, compare_url) if compare_url else None)
+        body = rebase_links(version.body, doc.page, _page_of(url, doc), exists)
+        front = _front_matter(title, notice, search=False)
+        pages.append(GeneratedPage(_page_of(url, doc), url,
+                                   front + insert_after_title(body, notice_html)))
+        previous = doc.previous(version)
+        if previous is not None and redline_url:
+            pages.append(_redline_page(doc, strings, redline_url, previous, version, version,
+                                       strings["redline_title"], "redline_intro"))
+        if compare_url and current is not None:
+            pages.append(_redline_page(doc, strings, compare_url, version, current, version,
+                                       strings["compare_title"], "compare_intro"))
+    return pages
+
+
+def _redline_page(doc: PolicyDoc, strings: Strings, url: str, old: Version, new: Version,
+                  about: Version, title_pattern: str, intro_key: str) -> GeneratedPage:
+    lang = strings.language
+    old_date, new_date = dates.long_date(old.day, lang), dates.long_date(new.day, lang)
+    if intro_key == "redline_intro":
+        heading = title_pattern.format(date=new_date)
+        intro = strings.format(intro_key, date=new_date, previous=old_date)
+        summary = new.summary
+    else:
+        heading = title_pattern.format(date=old_date)
+        intro = strings.format(intro_key, date=old_date, current=new_date)
+        summary = None
+    markdown = render(
+        "redline.md", title=f"{heading} – {new.title or doc.page}", heading=heading, intro=intro,
+        summary=summary, strings=strings.texts,
+        result=redline(old.body, new.body, labels=_labels(strings)),
+        version_href=relative_url(url, doc.version_url(about)),
+        current_href=relative_url(url, doc.base),
+        changelog_href=relative_url(url, doc.changelog_url))
+    return GeneratedPage(_page_of(url, doc), url, markdown)
+
+
+def changelog_page(doc: PolicyDoc, strings: Strings) -> GeneratedPage:
+    """'Changes to this document': every version, newest first, with its summary and links."""
+    lang = strings.language
+    url = doc.changelog_url
+    current = doc.current
+    entries = []
+    for version in reversed(doc.versions):
+        redline_url, compare_url = doc.redline_url(version), doc.compare_url(version)
+        summary = version.summary or (strings["first_version"] if version.number == 1
+                                      else strings["no_summary"])
+        entries.append({
+            "version": version, "date_text": dates.long_date(version.day, lang),
+            "summary": summary, "current": version is current,
+            "version_href": relative_url(url, doc.version_url(version)),
+            "redline_href": relative_url(url, redline_url) if redline_url else None,
+            "compare_href": relative_url(url, compare_url) if compare_url else None,
+        })
+    title = current.title if current and current.title else doc.page
+    markdown = render("changelog.md", strings=strings.texts, entries=entries,
+                      intro=strings.format("changelog_intro", title=title),
+                      current_href=relative_url(url, doc.base),
+                      feed_href=relative_url(url, doc.feed_url))
+    return GeneratedPage(_page_of(url, doc), url, markdown, in_nav=True)
+
+
+def _page_of(url: str, doc: PolicyDoc) -> str:
+    """The page path inside the language folder for a URL: 'en/policy/x/' -> 'policy/x.md'."""
+    return url[len(doc.prefix):].rstrip("/") + ".md"
+
+
+def _front_matter(title: str, description: str, *, search: bool) -> str:
+    import json
+
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}",
+             f"description: {json.dumps(description, ensure_ascii=False)}"]
+    if not search:
+        lines += ["search:", "  exclude: true"]
+    return "\n".join(lines) + "\n---\n\n"
+
+
+# --- report types -----------------------------------------------------------------------
+
+
+def report_pages(catalog: Catalog, strings: Strings, prefix: str) -> list[GeneratedPage]:
+    """One page per report type, in the language of `strings`."""
+    lang = strings.language
+    return [
+        GeneratedPage(report.page, prefix + report.page[: -len(".md")] + "/",
+                      render("report.md", report=report, items=catalog.items_of(report),
+                             lang=lang, strings=strings.texts), in_nav=True)
+        for report in catalog.report_types.values()
+    ]
+
+
+def report_comparison(catalog: Catalog, strings: Strings) -> str:
+    """The side-by-side table of every item in every report type (Markdown)."""
+    reports: list[ReportType] = list(catalog.report_types.values())
+    return render("report_comparison.md", reports=reports, items=list(catalog.items.values()),
+                  lang=strings.language, strings=strings.texts)
+
+
+# --- contact ----------------------------------------------------------------------------
+
+
+def contact_channels(contact: Contact, strings: Strings) -> str:
+    return render("contact.html", contact=contact, strings=strings.texts)
+
+
+def feedback_form(contact: Contact, strings: Strings, *, page_url: str, version: str) -> str:
+    """A form that opens the reader's mail program: no backend, no third party.
+
+    The page, language and policy version go into the message; without JavaScript the form
+    still submits to `mailto:` and the plain link below it still works.
+    """
+    context = strings.format("form_context", page=page_url, language=strings.language,
+                             version=version)
+    mailto = (f"mailto:{contact.email}?subject={quote(strings['form_subject'])}"
+              f"&body={quote(chr(10) + chr(10) + '---' + chr(10) + context)}")
+    return render("feedback_form.html", contact=contact, strings=strings.texts,
+                  context_text=context, mailto=mailto)
+
+
+# --- inserts ----------------------------------------------------------------------------
+
+_INSERT = re.compile(r"^[ \t]*<!--\s*insert:\s*([\w-]+)\s*-->[ \t]*$", re.M)
+
+
+def expand_inserts(markdown: str, path: str, blocks: dict[str, Callable[[], str]]) -> str:
+    """Replace each `<!-- insert: NAME -->` line with the block the build renders for NAME."""
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in blocks:
+            line = markdown.count("\n", 0, match.start()) + 1
+            raise PolicySiteError(
+                f"'<!-- insert: {name} -->' names no block the site knows.", path=path,
+                line=line, fix=f"use one of: {', '.join(sorted(blocks))}.")
+        return blocks[name]().strip()
+
+    return _INSERT.sub(replace, markdown)

@@ -1,0 +1,106 @@
+"""The policy pages of the site as readers get them: current status, versions, URLs.
+
+`PolicyDoc` joins what history and versions found for one page in one language with where
+its pages live on the site. Pure: the hook builds these once per build from the `History`
+and hands them to the page generators.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from enum import Enum
+
+from .history import History
+from .settings import Settings
+from .versions import Version, build_versions
+
+
+class Status(Enum):
+    PUBLISHED = "published"
+    """Committed and unchanged in the working tree: the date of the last version shows."""
+    UNPUBLISHED = "unpublished"
+    """Changed in the working tree (or never committed): 'unpublished changes' shows."""
+    PREVIEW = "preview"
+    """Built outside git with the preview switch: 'preview, not published' shows."""
+
+
+@dataclass(frozen=True)
+class PolicyDoc:
+    """One policy page in one language, with its versions, oldest first."""
+
+    language: str
+    page: str
+    """The page inside a language folder, e.g. 'policy.md'."""
+    source: str
+    """The file's path relative to the repository root, e.g. 'docs/de/policy.md'."""
+    prefix: str
+    """The language's URL prefix: '' for the default language, 'en/' for the others."""
+    versions: tuple[Version, ...]
+    status: Status
+
+    @property
+    def current(self) -> Version | None:
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def base(self) -> str:
+        """The page's URL relative to the site root, e.g. 'en/policy/'."""
+        stem = self.page[: -len(".md")]
+        stem = "" if stem == "index" else (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+        return self.prefix + stem
+
+    @property
+    def changelog_url(self) -> str:
+        return self.base + "changes/"
+
+    @property
+    def feed_url(self) -> str:
+        return self.prefix + "feed.xml"
+
+    def version_url(self, version: Version) -> str:
+        return f"{self.base}versions/{version.slug}/"
+
+    def redline_url(self, version: Version) -> str | None:
+        """The redline against the previous version; the first version has none."""
+        return None if version.number == 1 else self.version_url(version) + "changes/"
+
+    def compare_url(self, version: Version) -> str | None:
+        """The redline of this version against the current one; the current has none."""
+        return None if version is self.current else self.version_url(version) + "compare/"
+
+    def previous(self, version: Version) -> Version | None:
+        return self.versions[version.number - 2] if version.number > 1 else None
+
+    def following(self, version: Version) -> Version | None:
+        return self.versions[version.number] if version.number < len(self.versions) else None
+
+
+def policy_docs(history: History | None, settings: Settings, docs_dir: str) -> list[PolicyDoc]:
+    """Every policy page in every language, with its versions and status.
+
+    Args:
+        history: what git knows, or None for a preview build outside git.
+        docs_dir: the docs folder relative to the repository root (e.g. 'docs').
+    """
+    docs = []
+    for language in settings.languages:
+        for page in settings.pages:
+            source = posixpath.join(docs_dir, language, page)
+            if history is None:
+                versions, status = (), Status.PREVIEW
+            else:
+                versions = build_versions(history.revisions(source), settings.timezone)
+                dirty = source in history.dirty or not versions
+                status = Status.UNPUBLISHED if dirty else Status.PUBLISHED
+            docs.append(PolicyDoc(language, page, source, settings.url_prefix(language),
+                                  versions, status))
+    return docs
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url`, both relative to the site root."""
+    target = posixpath.relpath("/" + to_url, "/" + (from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"))
+    if to_url.endswith("/") and not target.endswith("/"):
+        target += "/"
+    return "./" if target == "./" or target == "." else target

@@ -1,0 +1,176 @@
+"""From revisions to versions: which commits changed what a reader sees, and when.
+
+A version of a page is a point in its history where the text a reader sees changed. Pure: it
+takes the `Revision`s that `history` read and decides, without git, which of them count:
+
+- whitespace and line-wrapping do not count (a paragraph re-wrapped reads the same);
+- front-matter fields that are not displayed do not count (only `title` is shown);
+- a rename does not count (history follows it, and the text did not change);
+- a commit whose message has the trailer `Editorial: yes` does not count (a typo fix).
+
+A version's date is decided by one function, `version_date`, so that a later "takes effect
+on" date has one place to go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from . import dates, frontmatter
+from .errors import PolicySiteError
+from .history import Revision
+
+DISPLAYED_FIELDS = ("title",)
+"""Front-matter fields a reader sees on the page; a change to any other field is invisible."""
+
+SUMMARY_FIELD = "summary"
+"""The front-matter field that holds the summary of the change a version makes."""
+
+_TRAILER = re.compile(r"^(Editorial|Published)[ \t]*:[ \t]*(.+?)[ \t]*$", re.I | re.M)
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|<)")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of one page in one language."""
+
+    source: str
+    """The page's path at HEAD, relative to the repository root."""
+    number: int
+    slug: str
+    """The permanent name in its URL: the day, with '-2', '-3' for a second one that day."""
+    published: datetime
+    """The instant the version took effect, in UTC (see `version_date`)."""
+    day: date
+    """`published` as a calendar day in the site's time zone: what readers are shown."""
+    imported: bool
+    commit: str
+    path: str
+    """The file's path at `commit` (older versions of a renamed page have their old path)."""
+    data: bytes
+    summary: str | None
+    """The editor's summary of what this version changed, or None when none was written."""
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+    @property
+    def body(self) -> str:
+        return frontmatter.parse(self.text, self.path).body
+
+    @property
+    def title(self) -> str | None:
+        return frontmatter.parse(self.text, self.path).meta.get("title")
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the file's bytes at `commit`: `git show COMMIT:PATH | sha256sum`."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def trailers(message: str) -> dict[str, str]:
+    """The trailers of a commit message that the site understands, keys lower-cased."""
+    return {m.group(1).lower(): m.group(2) for m in _TRAILER.finditer(message)}
+
+
+def is_editorial(message: str) -> bool:
+    return trailers(message).get("editorial", "").lower() in {"yes", "true", "ja"}
+
+
+def reader_view(text: str, path: str = "<text>") -> str:
+    """What a reader of the page sees, reduced so that invisible edits compare equal.
+
+    Keeps the displayed front-matter fields and the body's blocks; inside a block, runs of
+    white space (line breaks included) become one space. A line that starts a list item, a
+    heading, a quote, a table row or HTML keeps its own line, so turning a list into prose
+    still counts as a change.
+    """
+    source = frontmatter.parse(text, path)
+    shown = [f"{k}: {source.meta[k]}" for k in DISPLAYED_FIELDS if source.meta.get(k) is not None]
+    blocks: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", source.body.replace("\r\n", "\n")):
+        lines: list[str] = []
+        for line in block.split("\n"):
+            if not line.strip():
+                continue
+            if lines and not _BLOCK_START.match(line):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.strip())
+        if lines:
+            blocks.append("\n".join(" ".join(x.split()) for x in lines))
+    return "\n".join(shown) + "\n\n" + "\n\n".join(blocks)
+
+
+def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:
+    """When the version a revision starts took effect, and whether the date was declared.
+
+    Normally the committer date: on main that is when the pull request was merged, which is
+    when the text was published (the author date is when someone first wrote the change).
+    A commit that imports a text published before this repository existed declares the
+    day with the trailer `Published: YYYY-MM-DD`; that day cannot lie after the commit.
+    """
+    declared = trailers(revision.message).get("published")
+    if declared is None:
+        return revision.committed, False
+    try:
+        day = date.fromisoformat(declared)
+    except ValueError as exc:
+        raise PolicySiteError(
+            f"commit {revision.commit[:12]} declares 'Published: {declared}', which is not a "
+            "date.", path=revision.path, fix="write the day as YYYY-MM-DD, e.g. "
+            "'Published: 2017-06-28', in a new commit that imports the text again.",
+        ) from exc
+    instant = dates.start_of_day(day, tz)
+    if instant > revision.committed:
+        raise PolicySiteError(
+            f"commit {revision.commit[:12]} declares 'Published: {declared}', a day after the "
+            "commit itself; a text cannot be published before it exists here.",
+            path=revision.path, fix="declare the day on which the text was really published.",
+        )
+    return instant, True
+
+
+def build_versions(revisions: Sequence[Revision], tz: ZoneInfo) -> tuple[Version, ...]:
+    """The versions of one page, oldest first, from its revisions (oldest first)."""
+    found: list[Version] = []
+    seen_view: str | None = None
+    for rev in revisions:
+        view = reader_view(rev.text, rev.path)
+        if view == seen_view:
+            continue
+        editorial = is_editorial(rev.message)
+        seen_view = view
+        if editorial and found:
+            continue
+        published, imported = version_date(rev, tz)
+        day = dates.local_day(published, tz)
+        summary = _summary(rev, found[-1] if found else None)
+        found.append(Version(
+            source=revisions[-1].path, number=len(found) + 1,
+            slug=_slug(day, (v.day for v in found)), published=published, day=day,
+            imported=imported, commit=rev.commit, path=rev.path, data=rev.data, summary=summary,
+        ))
+    return tuple(found)
+
+
+def _summary(rev: Revision, previous: Version | None) -> str | None:
+    meta = frontmatter.parse(rev.text, rev.path).meta
+    summary = meta.get(SUMMARY_FIELD)
+    if not isinstance(summary, str) or not summary.strip():
+        return None
+    summary = " ".join(summary.split())
+    if previous is not None and previous.summary == summary:
+        return None  # the editor changed the text but not the summary: it describes the last change
+    return summary
+
+
+def _slug(day: date, earlier_days: Iterable[date]) -> str:
+    same_day = sum(1 for d in earlier_days if d == day)
+    return day.isoformat() if same_day == 0 else f"{day.isoformat()}-{same_day + 1}"
