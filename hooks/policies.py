@@ -219,8 +219,42 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
+def on_template_context(context, template_name: str, config: MkDocsConfig):
+    """Give the theme's own pages (404) the site's words in the language being built."""
+    lang = _language(config)
+    site = _build.settings
+    context["policy_strings"] = _build.strings[lang].texts
+    context["policy_prefix"] = site.url_prefix(lang)
+    context["policy_other_languages"] = [
+        {"lang": other, "prefix": site.url_prefix(other), "strings": _build.strings[other].texts}
+        for other in site.languages if other != lang]
+    return context
+
+
 def on_page_context(context, page: Page, config: MkDocsConfig, nav):
     """Give templates the feed of the page's language (linked from every page's head)."""
     lang = _language(config)
     context["policy_feed_url"] = posixpath.join(_build.settings.url_prefix(lang), "feed.xml")
     return context
+
+
+_not_found: dict[str, str] = {}
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name == "404.html":
+        _not_found[_language(config)] = output
+    return output
+
+
+@event_priority(-110)
+def on_post_build(config: MkDocsConfig) -> None:
+    """Give each language its 404 page. Every language build writes the theme's 404.html at
+    the site root; this runs after the i18n plugin's per-language builds, so the outer
+    (default-language) build, which ends last, puts its own 404 back at the root."""
+    i18n = _i18n(config)
+    outer = i18n is None or not i18n.building  # the i18n plugin leaves current_language at the last
+    lang = _build.settings.default_language if outer else _language(config)
+    if lang in _not_found:
+        target = Path(config.site_dir) / _build.settings.url_prefix(lang) / "404.html"
+        target.write_text(_not_found[lang], encoding="utf-8")
