@@ -132,17 +132,20 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for f in files.documentation_pages():
         _build.urls[(getattr(f, "locale", lang), _page_path(f, lang))] = f.url
     generated = pages.report_pages(_build.catalog, text, prefix)
-    for doc in _docs(lang):
-        generated.append(pages.changelog_page(doc, text))
+    if site.archive:
+        generated += [pages.changelog_page(doc, text) for doc in _docs(lang)]
     for page in generated:
         _build.urls[(lang, page.page)] = page.url
-    try:
-        for doc in _docs(lang):
-            generated += pages.archive_pages(doc, text, lambda p: (lang, p) in _build.urls)
-    except PolicySiteError as exc:
-        raise PluginError(str(exc)) from exc
+    if site.archive:
+        try:
+            for doc in _docs(lang):
+                generated += pages.archive_pages(doc, text, lambda p: (lang, p) in _build.urls)
+        except PolicySiteError as exc:
+            raise PluginError(str(exc)) from exc
     for page in generated:
         files.append(_file(config, lang, page))
+    if not site.archive:
+        return files
     feed = feeds.atom_feed(_docs(lang), text, site_url=config.site_url, site_name=config.site_name,
                            author=config.site_author or config.site_name)
     files.append(_asset(config, lang, prefix + "feed.xml", feed))
@@ -215,7 +218,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     except PolicySiteError as exc:
         raise PluginError(str(exc)) from exc
     if doc is not None and not getattr(page.file, "generated_by", None):
-        markdown = pages.insert_after_title(markdown, pages.stamp(doc, text, page.url))
+        markdown = pages.insert_after_title(markdown, pages.stamp(doc, text, page.url, links=_build.settings.archive))
     return markdown
 
 

@@ -45,8 +45,11 @@ def insert_after_title(markdown: str, html: str) -> str:
     return f"{markdown[:at]}\n\n{html.strip()}\n\n{markdown[at:].lstrip()}"
 
 
-def stamp(doc: PolicyDoc, strings: Strings, page_url: str) -> str:
-    """The "last updated" line of a page (or its unpublished / preview marker)."""
+def stamp(doc: PolicyDoc, strings: Strings, page_url: str, *, links: bool = True) -> str:
+    """The "last updated" line of a page (or its unpublished / preview marker).
+
+    `links` adds the links to the change log and the feed (off when they are not built).
+    """
     version = doc.current
     context: dict[str, object] = {"status": doc.status.value, "strings": strings.texts}
     if doc.status is Status.PUBLISHED and version is not None:
@@ -54,8 +57,9 @@ def stamp(doc: PolicyDoc, strings: Strings, page_url: str) -> str:
         context.update(
             day=version.day, date_text=dates.long_date(version.day, strings.language),
             last_updated_before=before, last_updated_after=after,
-            feed_href=relative_url(page_url, doc.feed_url))
-    context["changelog_href"] = relative_url(page_url, doc.changelog_url) if doc.versions else None
+            feed_href=relative_url(page_url, doc.feed_url) if links else None)
+    context["changelog_href"] = (relative_url(page_url, doc.changelog_url)
+                                 if doc.versions and links else None)
     return render("stamp.html", **context)
 
 

@@ -15,7 +15,7 @@ from . import dates
 from .errors import PolicySiteError
 
 _KNOWN = {"source_language", "timezone", "pages", "report_types", "strings", "contact",
-          "preview"}
+          "preview", "archive"}
 _CONTACT = {"email", "postal_address", "helpdesk_url"}
 
 
@@ -43,6 +43,8 @@ class Settings:
     contact: Contact
     preview: bool = False
     """Build outside git with a 'preview, not published' marker instead of dates."""
+    archive: bool = True
+    """Generate the archive, redlines, change log and feeds; False keeps only the dates."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -98,4 +100,5 @@ def load(options: dict[str, Any] | None, *, root: Path, languages: list[str],
         strings=root / options.get("strings", "data/strings.yml"),
         contact=Contact(email, tuple(str(x) for x in postal), contact.get("helpdesk_url")),
         preview=bool(options.get("preview", False)) or preview,
+        archive=bool(options.get("archive", True)),
     )
