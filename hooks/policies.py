@@ -185,19 +185,22 @@ def _file(config: MkDocsConfig, lang: str, page: pages.GeneratedPage) -> File:
     f.locale = lang
     f.locale_alternate_of = lang
     f.alternates = {}
+    prefix = _build.settings.url_prefix(lang)
     for other in _build.settings.languages:
-        url = _build.urls.get((other, page.page)) or _alternate_fallback(other, page.page)
-        if url is not None:
-            f.alternates[other] = SimpleNamespace(url=url)
+        if page.in_every_language:
+            url = _build.settings.url_prefix(other) + page.url[len(prefix):]
+        else:
+            url = _changelog_url(other, page.page)
+        f.alternates[other] = SimpleNamespace(url=url)
     return f
 
 
-def _alternate_fallback(lang: str, page: str) -> str | None:
-    prefix = _build.settings.url_prefix(lang)
+def _changelog_url(lang: str, page: str) -> str:
+    """Where the language switcher leads from an archived page: that language's change log."""
     for doc in _docs(lang):
         if page.startswith(doc.base[len(doc.prefix):]):
             return doc.changelog_url
-    return prefix or "./"
+    return _build.settings.url_prefix(lang) or "./"
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -31,6 +31,9 @@ class GeneratedPage:
     url: str
     markdown: str
     in_nav: bool = False
+    in_every_language: bool = False
+    """True when every language has this page at the same path (report types, change log);
+    an archived version exists only in its own language."""
 
 
 # --- stamps ----------------------------------------------------------------------------
@@ -176,7 +179,7 @@ def changelog_page(doc: PolicyDoc, strings: Strings) -> GeneratedPage:
                       intro=strings.format("changelog_intro", title=title),
                       current_href=relative_url(url, doc.base),
                       feed_href=relative_url(url, doc.feed_url))
-    return GeneratedPage(_page_of(url, doc), url, markdown, in_nav=True)
+    return GeneratedPage(_page_of(url, doc), url, markdown, in_nav=True, in_every_language=True)
 
 
 def _page_of(url: str, doc: PolicyDoc) -> str:
@@ -203,7 +206,8 @@ def report_pages(catalog: Catalog, strings: Strings, prefix: str) -> list[Genera
     return [
         GeneratedPage(report.page, prefix + report.page[: -len(".md")] + "/",
                       render("report.md", report=report, items=catalog.items_of(report),
-                             lang=lang, strings=strings.texts), in_nav=True)
+                             lang=lang, strings=strings.texts), in_nav=True,
+                      in_every_language=True)
         for report in catalog.report_types.values()
     ]
 

@@ -1,0 +1,217 @@
+"""'Last updated' from git history, and never wrong: real builds of temporary repositories."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, build_site, git, policy, site_files
+
+DE_BODY = "Axis ist dem Schutz Ihrer Daten verpflichtet.\n\n## Speicherung\n\nAlle Daten liegen auf einem sicheren Server."
+EN_BODY = "Axis is committed to protecting your data.\n\n## Storage\n\nAll data is stored on a secure server."
+
+
+def de(body: str = DE_BODY, **meta: str) -> str:
+    return policy("Datenschutzerklärung", body, **meta)
+
+
+def en(body: str = EN_BODY, **meta: str) -> str:
+    return policy("Privacy statement", body, **meta)
+
+
+def stamp(build, url: str) -> str:
+    html = build.html(url)
+    start = html.index('class="policy-stamp')
+    return html[start:html.index("</p>", start)]
+
+
+@pytest.fixture
+def site(repo: Repo) -> Repo:
+    """A site whose first commit (2021-03-04 10:00 UTC) adds both languages."""
+    repo.commit("Add the site", "2021-03-04T10:00:00+00:00",
+                site_files(de_policy=de(summary="Erste Fassung."), en_policy=en(summary="First version.")))
+    return repo
+
+
+def test_basic_date_in_each_language(site: Repo):
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert "Zuletzt aktualisiert: " in stamp(build, "policy/")
+    assert '<time datetime="2021-03-04">4. März 2021</time>' in stamp(build, "policy/")
+    assert '<time datetime="2021-03-04">March 4, 2021</time>' in stamp(build, "en/policy/")
+    assert "Last updated: " in stamp(build, "en/policy/")
+
+
+def test_languages_are_dated_independently(site: Repo):
+    site.commit("Change the English text", "2022-05-06T09:00:00+00:00",
+                {"docs/en/policy.md": en(EN_BODY.replace("secure", "safe"), summary="Wording.")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2021-03-04"' in stamp(build, "policy/")
+    assert 'datetime="2022-05-06"' in stamp(build, "en/policy/")
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(DE_BODY.replace("Server.", "\nServer.").replace("verpflichtet.", "verpflichtet.   "),
+                 id="whitespace-and-rewrap"),
+])
+def test_whitespace_only_commit_is_ignored(site: Repo, change: str):
+    site.commit("Re-wrap", "2022-01-01T12:00:00+00:00",
+                {"docs/de/policy.md": de(change, summary="Erste Fassung.")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2021-03-04"' in stamp(build, "policy/")
+
+
+def test_front_matter_only_commit_is_ignored(site: Repo):
+    site.commit("Describe the page", "2022-01-01T12:00:00+00:00",
+                {"docs/de/policy.md": de(summary="Erste Fassung.", description="Neu beschrieben.")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2021-03-04"' in stamp(build, "policy/")
+
+
+def test_displayed_title_change_counts(site: Repo):
+    site.commit("Retitle", "2022-01-01T12:00:00+00:00",
+                {"docs/de/policy.md": policy("Neue Überschrift", DE_BODY, summary="Neuer Titel.")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2022-01-01"' in stamp(build, "policy/")
+
+
+def test_editorial_commit_is_ignored(site: Repo):
+    site.commit("Fix a typo\n\nEditorial: yes", "2022-01-01T12:00:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY.replace("sicheren", "sichren"), summary="Erste Fassung.")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2021-03-04"' in stamp(build, "policy/")
+    assert "sichren" in build.html("policy/")  # the fix itself is published
+
+
+def test_rename_is_ignored_and_history_kept(site: Repo):
+    site.move("docs/de/policy.md", "docs/de/privacy.md")
+    site.move("docs/en/policy.md", "docs/en/privacy.md")
+    mkdocs = (site.path / "mkdocs.yml").read_text(encoding="utf-8")
+    site.commit("Rename the policy", "2023-02-02T12:00:00+00:00", {
+        "mkdocs.yml": mkdocs.replace("- policy.md", "- privacy.md").replace("policy/changes.md", "privacy/changes.md"),
+        "docs/de/index.md": None, "docs/en/index.md": None,
+        "docs/de/contact.md": None, "docs/en/contact.md": None,
+    })
+    # Home and contact pages link to policy.md; a minimal home keeps the test about the rename.
+    site.commit("Minimal home", "2023-02-02T13:00:00+00:00", {
+        "docs/de/index.md": "# Start\n", "docs/en/index.md": "# Home\n",
+        "docs/de/contact.md": "# Kontakt\n", "docs/en/contact.md": "# Contact\n",
+        "mkdocs.yml": (site.path / "mkdocs.yml").read_text(encoding="utf-8"),
+    })
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2021-03-04"' in stamp(build, "privacy/")
+    assert (build.site / "privacy/versions/2021-03-04/index.html").exists()
+
+
+def test_late_evening_utc_is_next_day_in_berlin(site: Repo):
+    site.commit("Change", "2022-06-30T23:30:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY + "\n\nNeuer Absatz.", summary="Ein Absatz mehr.")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert '<time datetime="2022-07-01">1. Juli 2022</time>' in stamp(build, "policy/")
+
+
+def test_committer_date_not_author_date(site: Repo):
+    site.commit("Merged later", "2022-09-09T10:00:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")},
+                author_date="2022-08-01T10:00:00+00:00")
+    build = build_site(site.path)
+    assert 'datetime="2022-09-09"' in stamp(build, "policy/")
+
+
+def test_imported_date(repo: Repo):
+    repo.commit("Import\n\nPublished: 2017-06-28", "2024-01-15T10:00:00+00:00",
+                site_files(de_policy=de(summary="Fassung von 2017."), en_policy=en(summary="2017 text.")))
+    build = build_site(repo.path)
+    assert build.ok, build.log
+    assert '<time datetime="2017-06-28">28. Juni 2017</time>' in stamp(build, "policy/")
+    assert '<time datetime="2017-06-28">June 28, 2017</time>' in stamp(build, "en/policy/")
+    repo.commit("Change", "2024-02-01T10:00:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")})
+    build = build_site(repo.path)
+    assert 'datetime="2024-02-01"' in stamp(build, "policy/")
+    assert 'datetime="2017-06-28"' in stamp(build, "en/policy/")
+
+
+def test_import_date_after_commit_fails(repo: Repo):
+    sha = repo.commit("Import\n\nPublished: 2030-01-01", "2024-01-15T10:00:00+00:00",
+                      site_files(de_policy=de(), en_policy=en()))
+    build = build_site(repo.path)
+    assert not build.ok
+    assert f"commit {sha[:12]} declares 'Published: 2030-01-01', a day after the commit itself" in build.log
+
+
+def test_shallow_clone_fails_with_the_fix(site: Repo, tmp_path: Path):
+    site.commit("Second", "2022-01-01T12:00:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")})
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{site.path}", str(shallow))
+    build = build_site(shallow)
+    assert not build.ok
+    assert "this clone is shallow" in build.log
+    assert "'fetch-depth: 0'" in build.log and "'git fetch --unshallow'" in build.log
+
+
+def test_not_a_checkout_fails_unless_preview(site: Repo, tmp_path: Path):
+    export = tmp_path / "export"
+    shutil.copytree(site.path, export, ignore=shutil.ignore_patterns(".git"))
+    build = build_site(export)
+    assert not build.ok
+    assert "this folder is not a git checkout" in build.log
+    assert "POLICY_SITE_PREVIEW=1" in build.log
+    preview = build_site(export, env={"POLICY_SITE_PREVIEW": "1"})
+    assert preview.ok, preview.log
+    assert "Vorschau, nicht veröffentlicht" in stamp(preview, "policy/")
+    assert "Preview, not published" in stamp(preview, "en/policy/")
+    assert "<time" not in stamp(preview, "policy/")
+
+
+def test_uncommitted_changes_show_instead_of_a_date(site: Repo):
+    site.write({"docs/de/policy.md": de(DE_BODY + "\n\nIn Arbeit.", summary="Erste Fassung.")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert "Unveröffentlichte Änderungen" in stamp(build, "policy/")
+    assert "<time" not in stamp(build, "policy/")
+    assert 'datetime="2021-03-04"' in stamp(build, "en/policy/")
+
+
+def test_future_commit_fails_naming_it(site: Repo):
+    sha = site.commit("From the future", "2099-01-01T00:00:00+00:00",
+                      {"docs/de/policy.md": de(DE_BODY + "\n\nZukunft.", summary="Zukunft.")})
+    build = build_site(site.path)
+    assert not build.ok
+    assert f"commit {sha[:12]} has a committer date in the future" in build.log
+
+
+def test_two_builds_are_byte_identical(site: Repo, tmp_path: Path):
+    first = build_site(site.path, site_dir=tmp_path / "one")
+    second = build_site(site.path, site_dir=tmp_path / "two")
+    assert first.ok and second.ok, first.log + second.log
+
+    def digest(root: Path) -> dict[str, str]:
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert digest(first.site) == digest(second.site)
+    sitemap = (first.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2021-03-04</lastmod>" in sitemap
+
+
+def test_history_is_read_once_per_build(site: Repo):
+    """One `git log` for the whole build, whatever the number of languages and pages."""
+    trace = site.path / "trace.txt"
+    build = build_site(site.path, env={"GIT_TRACE": str(trace)})
+    assert build.ok, build.log
+    logs = [line for line in trace.read_text().splitlines() if "trace: built-in: git log" in line
+            or "trace: exec: git log" in line]
+    assert len(logs) == 1, logs
