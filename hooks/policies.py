@@ -46,6 +46,7 @@ class _Build:
     docs: list[policies.PolicyDoc]
     urls: dict[tuple[str, str], str]
     """(language, page inside the language folder) -> URL, for every page of the site."""
+    warned: bool = False
 
 
 _build: _Build | None = None
@@ -100,8 +101,6 @@ def _read(config: MkDocsConfig) -> _Build:
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(hist.head_time.timestamp())))
     docs_rel = docs_dir.resolve().relative_to(hist.root).as_posix() if hist else "docs"
     docs = policies.policy_docs(hist, site, docs_rel)
-    for doc in docs:
-        _warn_missing_summaries(doc)
     return _Build(site, strings.load(site.strings, site.languages),
                   reports.load(site.report_types, site.languages), docs, {})
 
@@ -122,6 +121,15 @@ def _add_report_pages_to_nav(config: MkDocsConfig, catalog: reports.Catalog) -> 
         return
     at = nav.index("reports/index.md") + 1 if "reports/index.md" in nav else len(nav)
     nav[at:at] = [r.page for r in catalog.report_types.values()]
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    # Warnings go out here, inside the build, where `--strict` counts them (not in
+    # on_config), and once per build rather than once per language.
+    if not _build.warned:
+        _build.warned = True
+        for doc in _build.docs:
+            _warn_missing_summaries(doc)
 
 
 @event_priority(-110)

@@ -138,7 +138,7 @@ def build_site(path: Path, *extra: str, env: dict[str, str] | None = None,
     """Run the real `mkdocs build --strict` in `path`; never raises on a failed build."""
     site = site_dir or path / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q",
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
          "--site-dir", str(site), *extra],
         cwd=path, capture_output=True, text=True, env={**_clean_env(), **(env or {})})
     return Build(result, site)

@@ -100,11 +100,13 @@ def test_rename_is_ignored_and_history_kept(site: Repo):
         "mkdocs.yml": mkdocs.replace("- policy.md", "- privacy.md").replace("policy/changes.md", "privacy/changes.md"),
         "docs/de/index.md": None, "docs/en/index.md": None,
         "docs/de/contact.md": None, "docs/en/contact.md": None,
+        "docs/de/reports/index.md": None, "docs/en/reports/index.md": None,
     })
     # Home and contact pages link to policy.md; a minimal home keeps the test about the rename.
     site.commit("Minimal home", "2023-02-02T13:00:00+00:00", {
         "docs/de/index.md": "# Start\n", "docs/en/index.md": "# Home\n",
         "docs/de/contact.md": "# Kontakt\n", "docs/en/contact.md": "# Contact\n",
+        "docs/de/reports/index.md": "# Berichte\n", "docs/en/reports/index.md": "# Reports\n",
         "mkdocs.yml": (site.path / "mkdocs.yml").read_text(encoding="utf-8"),
     })
     build = build_site(site.path)
