@@ -44,8 +44,11 @@ class _Build:
     strings: dict[str, strings.Strings]
     catalog: reports.Catalog
     docs: list[policies.PolicyDoc]
-    urls: dict[tuple[str, str], str]
-    """(language, page inside the language folder) -> URL, for every page of the site."""
+    history: history.History | None
+    docs_rel: str
+    """The docs folder relative to the repository root."""
+    pages: set[tuple[str, str]]
+    """(language, page inside the language folder) for every page of the site."""
     warned: bool = False
 
 
@@ -102,7 +105,7 @@ def _read(config: MkDocsConfig) -> _Build:
     docs_rel = docs_dir.resolve().relative_to(hist.root).as_posix() if hist else "docs"
     docs = policies.policy_docs(hist, site, docs_rel)
     return _Build(site, strings.load(site.strings, site.languages),
-                  reports.load(site.report_types, site.languages), docs, {})
+                  reports.load(site.report_types, site.languages), docs, hist, docs_rel, set())
 
 
 def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
@@ -138,16 +141,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site, text = _build.settings, _build.strings[lang]
     prefix = site.url_prefix(lang)
     for f in files.documentation_pages():
-        _build.urls[(getattr(f, "locale", lang), _page_path(f, lang))] = f.url
+        _build.pages.add((getattr(f, "locale", lang), _page_path(f, lang)))
     generated = pages.report_pages(_build.catalog, text, prefix)
     if site.archive:
         generated += [pages.changelog_page(doc, text) for doc in _docs(lang)]
-    for page in generated:
-        _build.urls[(lang, page.page)] = page.url
+    _build.pages.update((lang, page.page) for page in generated)
     if site.archive:
         try:
             for doc in _docs(lang):
-                generated += pages.archive_pages(doc, text, lambda p: (lang, p) in _build.urls)
+                generated += pages.archive_pages(doc, text, lambda p: (lang, p) in _build.pages)
         except PolicySiteError as exc:
             raise PluginError(str(exc)) from exc
     for page in generated:
@@ -228,8 +230,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         markdown = pages.expand_inserts(markdown, f"{config.docs_dir}/{path}", blocks)
     except PolicySiteError as exc:
         raise PluginError(str(exc)) from exc
-    if doc is not None and not getattr(page.file, "generated_by", None):
-        markdown = pages.insert_after_title(markdown, pages.stamp(doc, text, page.url, links=_build.settings.archive))
+    if getattr(page.file, "generated_by", None):
+        return markdown
+    if doc is not None:
+        markdown = pages.insert_after_title(
+            markdown, pages.stamp(doc, text, page.url, links=_build.settings.archive))
+    elif page.meta.get("stamp"):  # a page that opts in to a "last updated" date
+        other = policies.page_doc(_build.history, _build.settings, _build.docs_rel, lang, inner)
+        markdown = pages.insert_after_title(markdown, pages.stamp(other, text, page.url, links=False))
     return markdown
 
 

@@ -83,19 +83,22 @@ def policy_docs(history: History | None, settings: Settings, docs_dir: str) -> l
         history: what git knows, or None for a preview build outside git.
         docs_dir: the docs folder relative to the repository root (e.g. 'docs').
     """
-    docs = []
-    for language in settings.languages:
-        for page in settings.pages:
-            source = posixpath.join(docs_dir, language, page)
-            if history is None:
-                versions, status = (), Status.PREVIEW
-            else:
-                versions = build_versions(history.revisions(source), settings.timezone)
-                dirty = source in history.dirty or not versions
-                status = Status.UNPUBLISHED if dirty else Status.PUBLISHED
-            docs.append(PolicyDoc(language, page, source, settings.url_prefix(language),
-                                  versions, status))
-    return docs
+    return [page_doc(history, settings, docs_dir, language, page)
+            for language in settings.languages for page in settings.pages]
+
+
+def page_doc(history: History | None, settings: Settings, docs_dir: str, language: str,
+             page: str) -> PolicyDoc:
+    """One page in one language with its versions: a policy page, or a page that opts in to
+    a "last updated" date through its front matter."""
+    source = posixpath.join(docs_dir, language, page)
+    if history is None:
+        versions, status = (), Status.PREVIEW
+    else:
+        versions = build_versions(history.revisions(source), settings.timezone)
+        dirty = source in history.dirty or not versions
+        status = Status.UNPUBLISHED if dirty else Status.PUBLISHED
+    return PolicyDoc(language, page, source, settings.url_prefix(language), versions, status)
 
 
 def relative_url(from_url: str, to_url: str) -> str:

@@ -217,3 +217,12 @@ def test_history_is_read_once_per_build(site: Repo):
     logs = [line for line in trace.read_text().splitlines() if "trace: built-in: git log" in line
             or "trace: exec: git log" in line]
     assert len(logs) == 1, logs
+
+
+def test_a_page_opts_in_to_a_date_through_front_matter(site: Repo):
+    site.commit("Opt in", "2023-04-05T08:00:00+00:00",
+                {"docs/en/reports/index.md": "---\ntitle: Reports\nstamp: true\n---\n\n# Reports\n\n<!-- insert: report-comparison -->\n"})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert '<time datetime="2023-04-05">April 5, 2023</time>' in stamp(build, "en/reports/")
+    assert 'class="policy-stamp' not in build.html("reports/crash-report/")
