@@ -28,7 +28,8 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from policy_site import feeds, history, manifest, pages, policies, reports, settings, strings
+from policy_site import (feeds, history, manifest, pages, policies, reports, settings, strings,
+                         translations)
 from policy_site.errors import PolicySiteError
 
 log = get_plugin_logger("policies")
@@ -233,8 +234,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if getattr(page.file, "generated_by", None):
         return markdown
     if doc is not None:
-        markdown = pages.insert_after_title(
-            markdown, pages.stamp(doc, text, page.url, links=_build.settings.archive))
+        html = pages.stamp(doc, text, page.url, links=_build.settings.archive)
+        lag = translations.lag_for(doc, _build.docs, _build.settings.source_language,
+                                   translation_of=page.meta.get(translations.FIELD))
+        if lag is not None:
+            html += "\n\n" + translations.banner(lag, text, page.url, links=_build.settings.archive)
+        markdown = pages.insert_after_title(markdown, html)
     elif page.meta.get("stamp"):  # a page that opts in to a "last updated" date
         other = policies.page_doc(_build.history, _build.settings, _build.docs_rel, lang, inner)
         markdown = pages.insert_after_title(markdown, pages.stamp(other, text, page.url, links=False))

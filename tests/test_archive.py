@@ -83,7 +83,7 @@ def test_redline_marks_exactly_the_changed_words(history):
     html = build.html("policy/versions/2020-03-01/changes/")
     inserted, deleted = _marks(html[html.index('class="redline"'):])
     assert inserted == ["geschützten"] and deleted == ["sicheren"]
-    assert "1 Wörter eingefügt, 1 Wörter gelöscht" in build.text("policy/versions/2020-03-01/changes/")
+    assert "Wörter eingefügt: 1, gelöscht: 1; geänderte Absätze: 1." in build.text("policy/versions/2020-03-01/changes/")
     assert "Speicherort genauer beschrieben." in build.text("policy/versions/2020-03-01/changes/")
     html = build.html("policy/versions/2020-03-01-2/changes/")
     inserted, deleted = _marks(html[html.index('class="redline"'):])

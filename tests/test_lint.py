@@ -1,0 +1,232 @@
+"""The editors' lint (`policy_site.lint`, `scripts/lint`): each kind of problem, with its exact
+message, on temporary git repositories; and the real site lints clean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Repo, _clean_env, policy, site_files
+from policy_site import lint
+from policy_site import site as site_module
+
+DE = policy("Datenschutzerklärung", "Axis schützt Ihre Daten.\n\n## Speicherung\n\n"
+            "Alle Daten liegen auf einem sicheren Server.\n\n## Kontakt\n\n"
+            "Siehe [Kontakt](contact.md), [Serverbericht](reports/server-report.md), "
+            "[Änderungen](policy/changes.md) und den [Feed](feed.xml).",
+            summary="Fassung vom Juni 2017.")
+EN = policy("Privacy statement", "Axis protects your data.\n\n## Storage\n\n"
+            "All data is on a secure server.\n\n## Contact\n\n"
+            "See [contact](contact.md#form), [report types](reports/index.md) and "
+            "![](../assets/site.css).", summary="Version of June 2017.",
+            translation_of="2017-06-28")
+
+IMPORT = "Import\n\nPublished: 2017-06-28"
+
+
+@pytest.fixture
+def site_repo(repo: Repo) -> Repo:
+    repo.commit(IMPORT, "2020-01-10T10:00:00+01:00", site_files(de_policy=DE, en_policy=EN))
+    return repo
+
+
+def problems(repo: Repo, **kwargs) -> list[str]:
+    report = lint.lint(site_module.load(repo.path / "mkdocs.yml"), **kwargs)
+    return [str(p) for p in report.problems]
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "lint"), *args], cwd=cwd,
+                          capture_output=True, text=True, env=_clean_env())
+
+
+def test_the_real_site_lints_clean():
+    result = run(ROOT)
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+
+
+def test_a_correct_site_lints_clean(site_repo):
+    assert problems(site_repo) == []
+    assert run(site_repo.path).returncode == 0
+
+
+def test_front_matter_that_does_not_parse(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace("title: Privacy statement",
+                                                     "title: Privacy: the statement")})
+    assert problems(site_repo) == [
+        "docs/en/policy.md:2: the front matter is not valid YAML (mapping values are not "
+        "allowed here). Fix: check the lines between the two '---' lines: 'key: value', one "
+        "per line; quote values that contain a colon."]
+
+
+def test_unknown_front_matter_field_names_its_line_and_the_likely_one(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace("summary:", "sumary:"),
+                     "docs/de/extra.md": "---\ntitle: Extra\nautor: Jemand\n---\n\n# Extra\n"})
+    found = problems(site_repo, history=False)
+    assert found == [
+        "docs/de/extra.md:3: unknown front-matter field 'autor'. Fix: use one of title, "
+        "description, summary, translation_of, stamp, search, hide, template, status, or "
+        "remove the line.",
+        "docs/en/policy.md:3: unknown front-matter field 'sumary' (did you mean 'summary'?). "
+        "Fix: use one of title, description, summary, translation_of, stamp, search, hide, "
+        "template, status, or remove the line."]
+
+
+def test_a_field_of_the_wrong_kind(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace("summary: Version of June 2017.",
+                                                     "summary: [one, two]")})
+    assert problems(site_repo, history=False) == [
+        "docs/en/policy.md:3: the front-matter field 'summary' must be text. Fix: write it on "
+        "one line after 'summary: ', in quotes if it contains a colon."]
+
+
+def test_translation_of_must_name_a_version_and_only_in_translations(site_repo):
+    site_repo.write({
+        "docs/en/policy.md": EN.replace("translation_of: 2017-06-28", "translation_of: June 2017"),
+        "docs/de/policy.md": DE.replace("summary:", "translation_of: 2017-06-28\nsummary:"),
+    })
+    assert problems(site_repo, history=False) == [
+        "docs/de/policy.md:3: 'translation_of' is for translations; this page is in the source "
+        "language (de). Fix: remove the line.",
+        "docs/en/policy.md:4: 'translation_of: June 2017' names no version. Fix: write the date "
+        "of the source version this page translates, as YYYY-MM-DD (e.g. 'translation_of: "
+        "2017-06-28')."]
+
+
+@pytest.mark.parametrize("typed", [
+    "Zuletzt aktualisiert: 28. Juni 2017",
+    "**Zuletzt aktualisiert am 28.06.2017**",
+    "Stand: Juni 2017",
+    "Last updated: June 28, 2017",
+    "_Last updated on 28 June 2017_",
+    "Last updated 2017-06-28",
+])
+def test_a_typed_last_updated_date(site_repo, typed):
+    site_repo.write({"docs/de/policy.md": DE.replace("Axis schützt", f"{typed}\n\nAxis schützt")})
+    found = problems(site_repo, history=False)
+    assert len(found) == 1
+    assert found[0].startswith("docs/de/policy.md:8: a typed \"last updated\" date ('")
+    assert found[0].endswith("'). Fix: delete it; the site shows the date of each version, "
+                             "taken from git.")
+
+
+def test_typed_date_exact_message_and_what_is_not_one(site_repo):
+    site_repo.write({"docs/de/policy.md": DE.replace(
+        "Axis schützt", "Zuletzt aktualisiert: 28. Juni 2017\n\nDer Stand der Technik.\n\n"
+                        "```\nStand: 2017-06-28\n```\n\nAxis schützt")})
+    assert problems(site_repo, history=False) == [
+        "docs/de/policy.md:8: a typed \"last updated\" date ('Zuletzt aktualisiert: 28. Juni "
+        "2017'). Fix: delete it; the site shows the date of each version, taken from git."]
+
+
+def test_headings_that_differ_from_the_source(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace("## Storage\n\n", "")})
+    assert problems(site_repo, history=False) == [
+        "docs/en/policy.md:13: the headings differ from the source: 2 headings where the source "
+        "has 3; there is no heading 3, docs/de/policy.md has '## Kontakt' (line 14). Fix: "
+        "give the translation the same headings as the source, at the same levels (number of "
+        "'#') and in the same order."]
+
+
+def test_headings_of_another_level(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace("## Storage", "### Storage")})
+    assert problems(site_repo, history=False) == [
+        "docs/en/policy.md:11: the headings differ from the source: heading 2 is '### Storage', "
+        "docs/de/policy.md has '## Speicherung' (line 10). Fix: give the translation the same "
+        "headings as the source, at the same levels (number of '#') and in the same order."]
+
+
+def test_an_extra_heading_at_the_end_and_setext_headings(site_repo):
+    site_repo.write({"docs/en/policy.md": EN + "\nMore\n----\n\nText.\n"})
+    assert problems(site_repo, history=False) == [
+        "docs/en/policy.md:19: the headings differ from the source: 4 headings where the source "
+        "has 3; heading 4 is '## More', docs/de/policy.md has no heading 4. Fix: give the "
+        "translation the same headings as the source, at the same levels (number of '#') and "
+        "in the same order."]
+
+
+def test_links_that_do_not_resolve(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace(
+        "[report types](reports/index.md)",
+        "[report types](reports/overview.md), [log](policy/changes.md), [ok](../de/policy.md) "
+        "[up](../../README.md) `[code](nowhere.md)`") + "\n[ref]: kontakt.md#top\n"})
+    assert problems(site_repo, history=False) == [
+        "docs/en/policy.md:17: the link '../../README.md' points outside the docs folder. Fix: "
+        "link to a page of the site, relative to this page's folder.",
+        "docs/en/policy.md:17: the link 'reports/overview.md' points to "
+        "docs/en/reports/overview.md, which does not exist. Fix: correct the link (it is "
+        "relative to this page's folder), or add the page in this language.",
+        "docs/en/policy.md:19: the link 'kontakt.md#top' points to docs/en/kontakt.md, which "
+        "does not exist. Fix: correct the link (it is relative to this page's folder), or add "
+        "the page in this language."]
+
+
+def test_a_report_type_page_exists_only_when_the_data_file_has_it(site_repo):
+    site_repo.write({"docs/de/index.md": "---\ntitle: Start\n---\n\n# Start\n\n"
+                                         "[x](reports/screenshot-report.md)\n"})
+    assert problems(site_repo, history=False) == [
+        "docs/de/index.md:7: the link 'reports/screenshot-report.md' points to "
+        "docs/de/reports/screenshot-report.md, which does not exist. Fix: correct the link (it "
+        "is relative to this page's folder), or add the page in this language."]
+
+
+def test_a_newest_version_without_a_summary(site_repo):
+    sha = site_repo.commit("Storage in the EU", "2024-03-01T10:00:00+01:00", {
+        "docs/de/policy.md": DE.replace("summary: Fassung vom Juni 2017.\n", "").replace(
+            "sicheren Server", "Server in der EU")})
+    assert problems(site_repo) == [
+        f"docs/de/policy.md:1: the newest version (2024-03-01, commit {sha[:12]}) has no change "
+        "summary. Fix: write what changed, in one or two sentences, in the 'summary:' field of "
+        "the front matter, in the same pull request."]
+
+
+def test_a_newest_version_that_keeps_the_old_summary(site_repo):
+    sha = site_repo.commit("Storage in the EU", "2024-03-01T10:00:00+01:00", {
+        "docs/de/policy.md": DE.replace("sicheren Server", "Server in der EU")})
+    result = run(site_repo.path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"docs/de/policy.md:3: the newest version (2024-03-01, commit {sha[:12]}) keeps the "
+        "summary of the version before it. Fix: write what changed, in one or two sentences, "
+        "in the 'summary:' field of the front matter, in the same pull request.\n")
+    assert result.stderr == "lint: 1 problem(s).\n"
+
+
+def test_an_uncommitted_change_without_a_new_summary(site_repo):
+    site_repo.write({"docs/de/policy.md": DE.replace("sicheren Server", "Server in der EU")})
+    assert problems(site_repo) == [
+        "docs/de/policy.md:3: the uncommitted change to the text has no new change summary. "
+        "Fix: write what changed, in one or two sentences, in the 'summary:' field of the "
+        "front matter, in the same pull request."]
+    site_repo.write({"docs/de/policy.md": DE.replace("sicheren Server", "Server in der EU")
+                     .replace("Fassung vom Juni 2017.", "Speicherort in der EU.")})
+    assert problems(site_repo) == []
+
+
+def test_outside_git_the_summaries_are_skipped_with_a_note(tmp_path):
+    for name, content in site_files(de_policy=DE, en_policy=EN).items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode())
+    result = run(tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == "lint: not a git checkout: the change summaries were not checked.\n"
+
+
+def test_problems_are_printed_sorted_with_exit_1(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace("summary:", "sumary:").replace(
+        "## Storage", "### Storage")})
+    result = run(site_repo.path, "--no-history")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == ["docs/en/policy.md:3",
+                                                          "docs/en/policy.md:11"]
+
+
+def test_an_unreadable_site_exits_2(tmp_path):
+    result = run(tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("lint: ")

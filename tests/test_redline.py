@@ -1,0 +1,358 @@
+"""Unit tests of `policy_site.redline`: Markdown bodies in, the exact HTML and counts out.
+
+No timing here: benchmarks/redline_bench.py measures speed, a CI machine's clock is not ours.
+"""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from policy_site.errors import PolicySiteError
+from policy_site.redline import Labels, Redline, redline
+
+
+def html(*lines: str) -> str:
+    """The fragment for these lines: one block per line inside the redline's div."""
+    return "\n".join(['<div class="redline">', *lines, "</div>"])
+
+
+def counts(result: Redline) -> tuple[int, int, int]:
+    return result.inserted_words, result.deleted_words, result.changed_blocks
+
+
+# --- the cases the site relies on ------------------------------------------------------------
+
+def test_identical_texts_are_unchanged_and_folded_whole():
+    text = "# Privacy\n\nWe keep your data safe.\n\nWe never sell it.\n"
+    result = redline(text, text)
+    assert result.unchanged
+    assert counts(result) == (0, 0, 0)
+    assert result.html == html(
+        '<details class="redline-fold"><summary>3 unchanged paragraphs</summary>',
+        "<h1>Privacy</h1>",
+        "<p>We keep your data safe.</p>",
+        "<p>We never sell it.</p>",
+        "</details>",
+    )
+
+
+def test_one_changed_word_is_the_only_thing_marked():
+    old = "We keep your data for thirty days.\n\nWe never sell it.\n"
+    new = "We keep your data for sixty days.\n\nWe never sell it.\n"
+    result = redline(old, new)
+    assert result.html == html(
+        '<p class="redline-changed">We keep your data for <del>thirty</del><ins>sixty</ins> '
+        "days.</p>",
+        "<p>We never sell it.</p>",
+    )
+    assert counts(result) == (1, 1, 1)
+    assert not result.unchanged
+
+
+def test_a_changed_heading_stays_a_heading_of_its_level():
+    result = redline("## Changes to this document\n\nText.\n",
+                     "## Changes to this policy\n\nText.\n")
+    assert result.html == html(
+        '<h2 class="redline-changed">Changes to this <del>document</del><ins>policy</ins></h2>',
+        "<p>Text.</p>",
+    )
+    assert counts(result) == (1, 1, 1)
+
+
+def test_a_heading_that_changes_level_is_deleted_and_inserted():
+    result = redline("## Contact\n", "### Contact\n")
+    assert result.html == html(
+        '<h2 class="redline-deleted"><del>Contact</del></h2>',
+        '<h3 class="redline-inserted"><ins>Contact</ins></h3>',
+    )
+    assert counts(result) == (1, 1, 2)
+
+
+def test_an_added_list_item_is_inserted_inside_the_same_list():
+    old = "For further information, see:\n\n- Server report\n- Crash report\n"
+    new = "For further information, see:\n\n- Server report\n- Cookie report\n- Crash report\n"
+    result = redline(old, new)
+    assert result.html == html(
+        "<p>For further information, see:</p>",
+        "<ul><li>Server report</li>",
+        '<li class="redline-inserted"><ins>Cookie report</ins></li>',
+        "<li>Crash report</li></ul>",
+    )
+    assert counts(result) == (2, 0, 1)
+
+
+def test_a_deleted_paragraph_is_deleted_whole():
+    old = "First.\n\nAxis may share data with partners.\n\nLast.\n"
+    new = "First.\n\nLast.\n"
+    result = redline(old, new)
+    assert result.html == html(
+        "<p>First.</p>",
+        '<p class="redline-deleted"><del>Axis may share data with partners.</del></p>',
+        "<p>Last.</p>",
+    )
+    assert counts(result) == (0, 6, 1)
+
+
+def test_a_moved_paragraph_is_deleted_once_and_inserted_once():
+    paragraphs = ["Alpha one.", "Bravo two words here.", "Charlie three.", "Delta four.",
+                  "Echo five.", "Foxtrot six."]
+    moved = [paragraphs[i] for i in (0, 2, 3, 4, 1, 5)]
+    result = redline("\n\n".join(paragraphs), "\n\n".join(moved))
+    assert result.html == html(
+        "<p>Alpha one.</p>",
+        '<p class="redline-deleted"><del>Bravo two words here.</del></p>',
+        "<p>Charlie three.</p>",
+        "<p>Delta four.</p>",
+        "<p>Echo five.</p>",
+        '<p class="redline-inserted"><ins>Bravo two words here.</ins></p>',
+        "<p>Foxtrot six.</p>",
+    )
+    assert counts(result) == (4, 4, 2)
+
+
+def test_a_paragraph_moved_far_marks_exactly_its_own_words():
+    paragraphs = [f"Paragraph {n} of the policy says something about topic {n}."
+                  for n in range(40)]
+    moved = paragraphs[:3] + paragraphs[4:30] + [paragraphs[3]] + paragraphs[30:]
+    result = redline("\n\n".join(paragraphs), "\n\n".join(moved))
+    assert counts(result) == (10, 10, 2)
+    assert result.html.count("<del>") == result.html.count("<ins>") == 1
+    assert f"<del>{paragraphs[3]}</del>" in result.html
+    assert f"<ins>{paragraphs[3]}</ins>" in result.html
+
+
+def test_far_unchanged_paragraphs_are_folded_and_the_neighbours_kept():
+    old = "\n\n".join(f"Paragraph {n}." for n in range(1, 10))
+    new = old.replace("Paragraph 5.", "Paragraph five.")
+    result = redline(old, new, context=1)
+    assert result.html == html(
+        '<details class="redline-fold"><summary>3 unchanged paragraphs</summary>',
+        "<p>Paragraph 1.</p>",
+        "<p>Paragraph 2.</p>",
+        "<p>Paragraph 3.</p>",
+        "</details>",
+        "<p>Paragraph 4.</p>",
+        '<p class="redline-changed">Paragraph <del>5</del><ins>five</ins>.</p>',
+        "<p>Paragraph 6.</p>",
+        '<details class="redline-fold"><summary>3 unchanged paragraphs</summary>',
+        "<p>Paragraph 7.</p>",
+        "<p>Paragraph 8.</p>",
+        "<p>Paragraph 9.</p>",
+        "</details>",
+    )
+
+
+def test_a_run_no_longer_than_twice_the_context_plus_one_stays_open():
+    old = "\n\n".join(f"Paragraph {n}." for n in range(1, 8))
+    new = old.replace("Paragraph 1.", "Paragraph one.").replace("Paragraph 7.", "Paragraph 7!")
+    inner = redline(old, new, context=2).html
+    assert "<details" not in inner  # 5 unchanged between two changes: 2 + 1 + 2
+    assert "<summary>3 unchanged paragraphs</summary>" in redline(old, new, context=1).html
+
+
+def test_html_special_characters_are_escaped():
+    old = "Fish & chips cost 5 < 6 and 7 > 3 \"euros\".\n"
+    new = "Fish & chips cost 5 < 6 and 8 > 3 \"euros\".\n"
+    result = redline(old, new, labels=Labels(folded="{n} <unchanged>"))
+    assert result.html == html(
+        '<p class="redline-changed">Fish &amp; chips cost 5 &lt; 6 and <del>7</del><ins>8</ins> '
+        '&gt; 3 "euros".</p>',
+    )
+    code = redline("```\n<script>alert(1)</script>\n```\n", "")
+    assert code.html == html(
+        '<pre class="redline-code redline-deleted"><code><del>&lt;script&gt;alert(1)'
+        "&lt;/script&gt;</del></code></pre>",
+    )
+    folded = redline("A.\n\nB.\n", "A.\n\nB.\n", labels=Labels(folded="{n} <unchanged>"))
+    assert "<summary>2 &lt;unchanged&gt;</summary>" in folded.html
+
+
+def test_the_fragment_has_no_blank_line_even_around_code_with_blank_lines():
+    old = "Intro.\n\n```\nfirst line\n\n\nlast line\n```\n\n- a\n\n- b\n"
+    new = "Intro.\n\n```\nfirst line\n\n\nnew last line\n```\n\n- a\n\n- b\n\n- c\n"
+    result = redline(old, new)
+    assert "\n\n" not in result.html
+    assert result.html == html(
+        "<p>Intro.</p>",
+        '<pre class="redline-code redline-changed"><code>first line&#10;&#10;&#10;'
+        "<ins>new</ins> last line</code></pre>",
+        "<ul><li>a</li>",
+        "<li>b</li>",
+        '<li class="redline-inserted"><ins>c</ins></li></ul>',
+    )
+
+
+def test_the_fragment_passes_through_markdown_unchanged():
+    """The reason for 'no blank line': the page embeds it as one raw HTML block."""
+    result = redline("Intro.\n\n```\na\n\nb\n```\n", "Intro, changed.\n\n```\na\n\nc\n```\n")
+    page = markdown.markdown(f"# Changes\n\n{result.html}\n\nAfter.\n",
+                             extensions=["attr_list", "md_in_html", "tables", "toc", "admonition"])
+    assert result.html in page
+
+
+def test_non_ascii_words_are_single_words():
+    result = redline("Die Größe der Straße ist maßgeblich.\n",
+                     "Die Größe der Gasse ist maßgeblich.\n")
+    assert result.html == html(
+        '<p class="redline-changed">Die Größe der <del>Straße</del><ins>Gasse</ins> ist '
+        "maßgeblich.</p>",
+    )
+    assert counts(result) == (1, 1, 1)
+
+
+def test_decomposed_umlauts_compare_equal_to_composed_ones():
+    decomposed = "Die Gro\u0308ße der Da\u0308cher.\n"  # "ö" and "ä" typed as letter + ¨
+    assert redline(decomposed, "Die Größe der Dächer.\n").unchanged
+
+
+def test_rewrapping_a_paragraph_changes_nothing():
+    old = ("Axis Communications is committed to protecting your data. This document\n"
+           "describes what information needs to be collected.\n\n- a list item that\n  wraps\n")
+    new = ("Axis Communications is committed to protecting\nyour data.  This document "
+           "describes what\ninformation needs to be collected.\n\n- a list item\n  that wraps\n")
+    result = redline(old, new)
+    assert result.unchanged
+    assert counts(result) == (0, 0, 0)
+
+
+# --- what the words are ----------------------------------------------------------------------
+
+def test_inline_markdown_is_shown_as_plain_text():
+    old = "Read the **[privacy notice](notice.md)** and `settings`, *now*.\n"
+    new = "Read the **[privacy notice](other.md)** and `settings`, *today*.\n"
+    result = redline(old, new)
+    assert result.html == html(
+        '<p class="redline-changed">Read the privacy notice and settings, '
+        "<del>now</del><ins>today</ins>.</p>",
+    )
+
+
+def test_a_changed_link_target_alone_is_no_change():
+    assert redline("See [contact](contact.md).\n", "See [contact](kontakt.md).\n").unchanged
+
+
+def test_adjacent_inserted_words_share_one_ins_with_their_spaces():
+    result = redline("We store data.\n", "We store your personal data.\n")
+    assert result.html == html(
+        '<p class="redline-changed">We store <ins>your personal</ins> data.</p>',
+    )
+    assert counts(result) == (2, 0, 1)
+
+
+def test_a_changed_sentence_leaves_the_other_sentences_unmarked():
+    old = "We collect logs. We keep them for a year. We delete them after."
+    new = "We collect logs. We keep them for a month. We delete them after."
+    result = redline(old, new)
+    assert result.html == html(
+        '<p class="redline-changed">We collect logs. We keep them for a '
+        "<del>year</del><ins>month</ins>. We delete them after.</p>",
+    )
+
+
+def test_punctuation_is_marked_but_not_counted_as_a_word():
+    result = redline("Data, logs and reports.\n", "Data; logs and reports.\n")
+    assert result.html == html('<p class="redline-changed">Data<del>,</del><ins>;</ins> logs and '
+                               "reports.</p>")
+    assert counts(result) == (0, 0, 1)
+
+
+def test_a_rewritten_paragraph_is_deleted_and_inserted_rather_than_interleaved():
+    result = redline("Servers log every request.\n", "Cookies are never used here.\n")
+    assert result.html == html(
+        '<p class="redline-deleted"><del>Servers log every request.</del></p>',
+        '<p class="redline-inserted"><ins>Cookies are never used here.</ins></p>',
+    )
+    assert counts(result) == (5, 4, 2)
+
+
+# --- structure --------------------------------------------------------------------------------
+
+def test_table_rows_are_blocks_of_their_own():
+    old = "| Data | Kept |\n|---|---|\n| Logs | 30 days |\n| Mails | 1 year |\n"
+    new = "| Data | Kept |\n|---|---|\n| Logs | 60 days |\n| Mails | 1 year |\n"
+    result = redline(old, new)
+    assert result.html == html(
+        '<p class="redline-row">Data | Kept</p>',
+        '<p class="redline-row redline-changed">Logs | <del>30</del><ins>60</ins> days</p>',
+        '<p class="redline-row">Mails | 1 year</p>',
+    )
+
+
+def test_ordered_and_nested_lists_keep_their_shape():
+    old = "1. First\n2. Second\n    - nested\n3. Third\n"
+    new = "1. First\n2. Second\n    - nested, changed\n3. Third\n"
+    result = redline(old, new, context=0)
+    assert result.html == html(
+        '<details class="redline-fold"><summary>2 unchanged paragraphs</summary>',
+        "<ol><li>First</li>",
+        "<li>Second</li></ol>",
+        "</details>",
+        '<ul><li class="redline-changed">nested<ins>, changed</ins></li></ul>',
+        '<ol start="3"><li>Third</li></ol>',
+    )
+    shown = redline(old, new).html
+    assert shown == html(
+        "<ol><li>First</li>",
+        "<li>Second",
+        '<ul><li class="redline-changed">nested<ins>, changed</ins></li></ul></li>',
+        "<li>Third</li></ol>",
+    )
+
+
+def test_quotes_and_setext_headings():
+    old = "Title\n=====\n\n> Quoted text.\n"
+    new = "Title\n=====\n\n> Quoted text, amended.\n"
+    assert redline(old, new).html == html(
+        "<h1>Title</h1>",
+        '<blockquote class="redline-changed"><p>Quoted text<ins>, amended</ins>.</p></blockquote>',
+    )
+
+
+def test_invisible_markdown_is_skipped():
+    old = "Text [here][1].\n\n[1]: https://example.com\n\n<!-- a note\n\nfor editors -->\n"
+    new = "Text [here][1].\n\n[1]: https://example.org\n"
+    assert redline(old, new).unchanged
+
+
+def test_empty_texts():
+    assert redline("", "").html == '<div class="redline"></div>'
+    result = redline("", "# New\n\nHello.\n")
+    assert result.html == html(
+        '<h1 class="redline-inserted"><ins>New</ins></h1>',
+        '<p class="redline-inserted"><ins>Hello.</ins></p>',
+    )
+    assert counts(result) == (2, 0, 2)
+
+
+def test_labels_in_the_readers_language():
+    german = Labels(folded="{n} unveränderte Absätze", folded_one="1 unveränderter Absatz")
+    one = redline("A.\n", "A.\n", labels=german)
+    assert "<summary>1 unveränderter Absatz</summary>" in one.html
+    assert "<summary>2 unveränderte Absätze</summary>" in redline(
+        "A.\n\nB.\n", "A.\n\nB.\n", labels=german).html
+
+
+# --- errors that say what to do ---------------------------------------------------------------
+
+def test_a_label_without_a_usable_format_field_says_how_to_write_it():
+    with pytest.raises(PolicySiteError) as error:
+        Labels(folded="{count} unchanged paragraphs")
+    assert str(error.value) == (
+        "the redline label folded='{count} unchanged paragraphs' is not a format string with "
+        "'{n}' as its only field. Fix: write it like '{n} unchanged paragraphs'; to show a "
+        "brace, double it.")
+
+
+def test_a_negative_context_says_what_to_pass():
+    with pytest.raises(PolicySiteError) as error:
+        redline("a", "b", context=-1)
+    assert str(error.value) == ("the redline context must be a whole number >= 0, not -1. "
+                                "Fix: pass context=1 (one unchanged block around each change).")
+
+
+def test_the_result_does_not_depend_on_the_machine():
+    """Diff_Timeout is 0: the same input gives the same output, however long it takes."""
+    old = " ".join(f"word{n % 37}" for n in range(3000)) + "."
+    new = " ".join(f"word{n % 41}" for n in range(3000)) + "."
+    assert redline(old, new) == redline(old, new)
