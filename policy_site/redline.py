@@ -2,28 +2,33 @@
 
 A reader of a legal text is owed exactly what changed, and an editor has to check it before
 it is published. A line diff of the Markdown does neither: re-wrapping a paragraph marks all
-of it, and nobody reads a policy line by line. So the comparison works the way it is read,
-at two levels, with well-kept diff libraries rather than a diff algorithm of our own:
+of it, and nobody reads a policy line by line. So the comparison follows how it is read,
+with two well-kept diff libraries and no diff algorithm of our own:
 
 1. Blocks. Each side is split into blocks: headings, paragraphs, list items, table rows and
-   quotes, a fenced code block as one. The two sequences of blocks are aligned with
-   `difflib.SequenceMatcher` (with `autojunk=False`, so a block that occurs often, such as a
-   repeated "Not applicable.", is still matched). A paragraph moved elsewhere is then one
+   quotes, a fenced code block as one. `difflib.SequenceMatcher` aligns the two sequences
+   (`autojunk=False`, so that a block that occurs often, such as "Not applicable.", is still
+   matched), and diff-match-patch's semantic clean-up keeps a lone unchanged block between
+   two larger changes from anchoring the alignment. A paragraph moved elsewhere is one
    deletion and one insertion, and nothing around it is marked.
-2. Words. Inside each region the alignment could not match, an old and a new block of the
-   same kind that share at least half their words are paired, and their words are compared
-   with diff-match-patch in word mode. Blocks left over are wholly deleted or inserted.
+2. Words. In each region the alignment could not match, an old and a new block of the same
+   kind that share at least half their words are paired; blocks left over are wholly
+   deleted or inserted. The words of a pair are compared with diff-match-patch in word mode
+   (each token one character, the trick of its `diff_linesToChars`), after a first pass with
+   sentences as the units, which sets aside the sentences that did not change cheaply.
 
-diff-match-patch runs with `Diff_Timeout = 0`. With a time limit its answer depends on how
-fast the machine building the site is, and a published redline must not.
+diff-match-patch runs with `Diff_Timeout = 0`. With a time limit its answer would depend on
+how fast the machine building the site is, and a published redline must not.
 
 Inline Markdown (emphasis, code, links) is shown as plain text: the words are what a reader
-agrees to. A change of a link's target alone therefore shows no change. The result is one
-`<div class="redline">` with one block per line and no blank line, so that it can stand in a
-Markdown page as a raw HTML block. The HTML is built by code, not a template: its only rule
-is "exactly one line per block", and a template would need white-space control on every tag.
+agrees to, so a change of a link's target alone shows no change. The result is one
+`<div class="redline">` with one block per line and no blank line, so that it can stand in
+a Markdown page as a raw HTML block. The HTML is built by code, not a template: its one rule
+is "exactly one line per block", which a template would need white-space control on every
+tag to keep.
 
-Pure: two Markdown bodies in, a `Redline` out. It knows nothing of MkDocs or git.
+Pure: two Markdown bodies in, a `Redline` out; it knows nothing of MkDocs or git. It runs for
+every version on every build, so it is written for speed (see benchmarks/redline_bench.py).
 """
 
 from __future__ import annotations
@@ -32,8 +37,7 @@ import difflib
 import html
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -44,9 +48,14 @@ from .errors import PolicySiteError
 __all__ = ["Labels", "Redline", "redline"]
 
 PAIR_SIMILARITY = 0.5
-"""Share of words (Dice coefficient) an old and a new block need in common to be compared
-word by word; below it, the old one is shown deleted and the new one inserted, which reads
-better than a paragraph of confetti."""
+"""Share of distinct words (Dice coefficient) an old and a new block need in common to be
+compared word by word; below it, the old one is shown deleted and the new one inserted,
+which reads better than a paragraph of confetti."""
+
+WORD_DIFF_LIMIT = 4000
+"""At most this many tokens (both sides) go into one word diff: a stretch of changed
+sentences longer than that, which no policy has, is shown deleted and inserted whole, so
+that the time a redline takes stays bounded (diff-match-patch has no time limit here)."""
 
 PAIR_SEARCH_LIMIT = 400
 """Above this many old × new blocks in one unmatched region (a rewrite), blocks are paired
@@ -104,10 +113,11 @@ def redline(old_markdown: str, new_markdown: str, *, context: int = 1,
     if isinstance(context, bool) or not isinstance(context, int) or context < 0:
         raise PolicySiteError(f"the redline context must be a whole number >= 0, not {context!r}.",
                               fix="pass context=1 (one unchanged block around each change).")
-    entries = list(_entries(_blocks(old_markdown), _blocks(new_markdown)))
+    memo: dict = {}
+    changes = _changes(_blocks(old_markdown, memo), _blocks(new_markdown, memo))
     lines: list[str] = []
-    shown: list[_Entry] = []  # rendered together, so that a list is not cut between runs
-    for folded, run in _folds(entries, context):
+    shown: list[_Block | _Entry] = []  # rendered together, so that no list is cut in two
+    for folded, run in _folds(changes, context):
         if not folded:
             shown.extend(run)
             continue
@@ -119,11 +129,12 @@ def redline(old_markdown: str, new_markdown: str, *, context: int = 1,
         lines.append("</details>")
     lines.extend(_render(shown))
     body = "\n".join(lines)
+    entries = [change for change in changes if not isinstance(change, list)]
     return Redline(
         html=f'<div class="redline">\n{body}\n</div>' if body else '<div class="redline"></div>',
         inserted_words=sum(e.inserted for e in entries),
         deleted_words=sum(e.deleted for e in entries),
-        changed_blocks=sum(e.status != "equal" for e in entries),
+        changed_blocks=len(entries),
     )
 
 
@@ -134,6 +145,8 @@ class _Block(NamedTuple):
 
     A named tuple, not a frozen dataclass like the public types: both versions of a 200 KB
     policy make thousands of blocks, and a frozen dataclass is several times slower to make.
+    Its first four fields are what makes two blocks the same block; the number of a list
+    item is not among them, since Markdown renumbers lists.
     """
 
     kind: str
@@ -143,18 +156,15 @@ class _Block(NamedTuple):
     ordered: bool
     text: str
     """The words shown: inline Markdown removed and white space collapsed (kept in code)."""
-    number: int = 1
+    number: int
     """The number a reader sees on an ordered list item."""
+    html: str
+    """`text`, HTML-escaped."""
 
     @property
     def shape(self) -> tuple[str, int, bool]:
         """Blocks of one shape may be compared word by word; a heading of another level may not."""
         return self[:3]
-
-    @property
-    def key(self) -> tuple[str, int, bool, str]:
-        """What makes two blocks the same block: everything but the number of a list item."""
-        return self[:4]
 
 
 _FENCE = re.compile(r"^([ ]*)(`{3,}|~{3,})")
@@ -170,49 +180,142 @@ _HEADING_ATTRIBUTES = re.compile(r"[ \t]*\{[:#.][^{}]*\}[ \t]*$")
 _CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BLOCK_START_CHARS = frozenset("#-*+0123456789>|`~=_<[{ ")
+_LINE_START = re.compile(r"\n[-#*+0-9>|`~=_<\[{ ]")
+"""A line in a paragraph that may start or end a block, so the paragraph is read by line."""
 
 
-def _blocks(markdown: str) -> list[_Block]:
+def _blocks(markdown: str, memo: dict | None = None) -> list[_Block]:
     """The blocks of a Markdown body, in order: CommonMark's block rules, kept to what a
     policy uses. Link definitions, HTML comments and attribute lists are invisible, so they
     are skipped; the lines of one paragraph are joined, so re-wrapping changes nothing.
 
-    Written for speed on the common case (a line of running text goes through three cheap
-    tests), because it reads every block of both versions on every build.
+    It reads every block of both versions on every build, so the common case is fast: a
+    paragraph of running text between two blank lines is taken whole, and one that the
+    other version has too (`memo`, shared by the two calls of one redline) is not read again.
+    Everything else is read line by line.
     """
     if not unicodedata.is_normalized("NFC", markdown):
         markdown = unicodedata.normalize("NFC", markdown)  # "ä" typed as "a" + "¨" is "ä"
-    text = markdown.replace("\r\n", "\n").replace("\r", "\n")
-    lines = (text.expandtabs(4) if "\t" in text else text).split("\n")
-    built: list[list] = []  # [kind, level, ordered, number, parts]
+    text = markdown.replace("\r\n", "\n").replace("\r", "\n") if "\r" in markdown else markdown
+    if "\t" in text:
+        text = text.expandtabs(4)
+    odd = any(c in text for c in _ODD_SPACES)
+    memo = {} if memo is None else memo
+    paragraphs: dict[str, _Block | None] = memo.setdefault(("paragraphs", odd), {})
+    read: dict[tuple, tuple] = memo.setdefault("chunks", {})
+    chunks = text.split("\n\n")
+    out: list = []  # finished _Blocks, and [kind, level, ordered, number, parts] to finish
     refs: set[str] = set()  # labels of link definitions: "[label]" is then a link
-    current: list | None = None  # the block that takes a continuation line
     last_item: list | None = None  # the list item that an indented paragraph continues
     lists: list[list] = []  # open lists, outermost first: [indent, ordered, next number]
-    blank = True  # the line before was blank (or there was none)
+    k = 0
+    while k < len(chunks):
+        chunk = chunks[k]
+        k += 1
+        if chunk in paragraphs:
+            block = paragraphs[chunk]
+        elif (chunk and chunk[0] not in _BLOCK_START_CHARS and "|" not in chunk
+              and "[" not in chunk and not _LINE_START.search(chunk)):
+            # Running text up to the next blank line, without a link label that a
+            # definition elsewhere could change: a paragraph, whatever comes before.
+            text_ = _plain(chunk, refs, odd)
+            block = paragraphs[chunk] = _block("p", 0, False, text_) if text_ else None
+        else:
+            k, last_item = _read_chunk(chunk, chunks, k, out, refs, lists, last_item, read)
+            continue
+        lists.clear()
+        last_item = None
+        if block is not None:
+            out.append(block)
+    # What a block shows depends on its Markdown, the link definitions and `odd` only.
+    known = memo.setdefault((frozenset(refs), odd), {})
+    blocks = []
+    for item in out:
+        if type(item) is not list:
+            blocks.append(item)
+            continue
+        key = (*item[:4], *item[4])
+        block = known.get(key)
+        if block is None:
+            block = known[key] = _finish(*item, refs, odd)
+        if block is not None:
+            blocks.append(block)
+    return blocks
+
+
+def _read_chunk(chunk: str, chunks: list[str], k: int, out: list, refs: set[str],
+                lists: list[list], last_item: list | None,
+                read: dict[tuple, tuple]) -> tuple[int, list | None]:
+    """`_read_lines`, remembered in `read` for a chunk that only adds blocks: the same chunk
+    in the same list context then reads the same in the other version."""
+    continues = last_item is not None and bool(out) and out[-1] is last_item
+    key = (chunk, tuple(map(tuple, lists)), continues)
+    known = read.get(key)
+    if known is not None:
+        items, lists_after, last = known
+        added = [[*item[:4], list(item[4])] for item in items]
+        out.extend(added)
+        lists[:] = [list(level) for level in lists_after]
+        return k, (added[last] if isinstance(last, int) else None if last == "none" else last_item)
+    start, definitions, grown = len(out), len(refs), len(last_item[4]) if last_item else 0
+    next_k, last_after = _read_lines(chunk, chunks, k, out, refs, lists, last_item)
+    added = out[start:]
+    if next_k == k and len(refs) == definitions and (not last_item or len(last_item[4]) == grown):
+        last = next((i for i, item in enumerate(added) if item is last_after), None)
+        if last is None:
+            last = "none" if last_after is None else "same"
+        read[key] = ([(*item[:4], tuple(item[4])) for item in added],
+                     [tuple(level) for level in lists], last)
+    return next_k, last_after
+
+
+def _read_lines(chunk: str, chunks: list[str], k: int, out: list, refs: set[str],
+                lists: list[list], last_item: list | None) -> tuple[int, list | None]:
+    """Read the lines of `chunk`, the text from a blank line to the next, into `out`.
+
+    A fence or a comment that is still open at its end takes the chunks after it; returns
+    the index of the next chunk to read and the last list item.
+    """
+    lines = chunk.split("\n")
+    current: list | None = None  # the block that takes a continuation line
+    blank = True  # the line before was blank (a chunk follows a blank line)
     in_table = False
-    skip = 0  # lines up to here were taken by a fence or a comment
 
     def paragraph(line: str) -> tuple[list, list | None]:
         """After a blank line or a block: an indented paragraph that continues the last
         list item, or a new paragraph. Returns the open block and the last list item."""
-        if (last_item is not None and lists and built[-1] is last_item
+        if (last_item is not None and lists and out and out[-1] is last_item
                 and len(line) - len(line.lstrip(" ")) >= 2):
             last_item[4].append(line)
             return last_item, last_item
         lists.clear()
         block = ["p", 0, False, 1, [line]]
-        built.append(block)
+        out.append(block)
         return block, None
 
-    for i, line in enumerate(lines):
-        if i < skip:
-            continue
-        if not line:
+    def through(end: int, found: Callable[[str], bool]) -> int:
+        """The index of the first line from `end` on where `found` is true, taking in the
+        chunks after this one while there is none; len(lines) when the text ends first."""
+        nonlocal k
+        while True:
+            while end < len(lines):
+                if found(lines[end]):
+                    return end
+                end += 1
+            if k >= len(chunks):
+                return end
+            lines.extend(["", *chunks[k].split("\n")])
+            k += 1
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        first = line[:1]
+        if not first:
             blank, current, in_table = True, None, False
             continue
-        if line[0] not in _BLOCK_START_CHARS and not in_table and "|" not in line:
-            # The common case, kept fast: a line of running text.
+        if first not in _BLOCK_START_CHARS and not in_table and "|" not in line:
             if current is not None and not blank:
                 current[4].append(line)
             else:
@@ -223,31 +326,27 @@ def _blocks(markdown: str) -> list[_Block]:
         if not stripped:
             blank, current, in_table = True, None, False
             continue
-        fence = _FENCE.match(line)
+        indented = first == " "
+        fence = _FENCE.match(line) if first in "`~" or indented else None
         if fence:
             indent, mark = len(fence.group(1)), fence.group(2)
-            closing = re.compile(rf"^[ ]*{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$")
-            end = i + 1
-            while end < len(lines) and not closing.match(lines[end]):
-                end += 1
-            code = [x[indent:] if not x[:indent].strip() else x.lstrip() for x in lines[i + 1:end]]
-            skip = end + 1  # past the closing fence; an unclosed one runs to the end
-            built.append(["code", 0, False, 1, ["\n".join(code).rstrip("\n")]])
+            closing = re.compile(rf"^[ ]*{re.escape(mark[0])}{{{len(mark)},}}[ \t]*$").match
+            end = through(i, closing)
+            code = [x[indent:] if not x[:indent].strip() else x.lstrip() for x in lines[i:end]]
+            i = end + 1  # past the closing fence; an unclosed one runs to the end
+            out.append(["code", 0, False, 1, ["\n".join(code).rstrip("\n")]])
             if indent < 2:
                 lists.clear()
                 last_item = None
             blank, current, in_table = False, None, False
             continue
         if stripped.startswith("<!--"):
-            end = i
-            while end < len(lines) - 1 and "-->" not in lines[end]:
-                end += 1
-            skip = end + 1
+            i = through(i - 1, lambda x: "-->" in x) + 1
             blank, current = False, None
             continue
         if in_table or ("|" in stripped and current is None and (
-                stripped.startswith("|") or (i + 1 < len(lines) and "|" in lines[i + 1]
-                                             and _TABLE_DELIMITER.match(lines[i + 1])))):
+                stripped.startswith("|") or (i < len(lines) and "|" in lines[i]
+                                             and _TABLE_DELIMITER.match(lines[i])))):
             if not in_table:
                 lists.clear()
                 last_item = None
@@ -256,27 +355,27 @@ def _blocks(markdown: str) -> list[_Block]:
                 if not _TABLE_DELIMITER.match(stripped):
                     row = stripped.removeprefix("|")
                     row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
-                    built.append(["row", 0, False, 1, _CELL_SEPARATOR.split(row)])
+                    out.append(["row", 0, False, 1, _CELL_SEPARATOR.split(row)])
                 blank, current = False, None
                 continue
-        if current is not None and current[0] == "p" and not blank:
+        if (first in "=-" or indented) and current is not None and current[0] == "p" and not blank:
             setext = _SETEXT.match(line)
             if setext:
                 current[0], current[1] = "h", 1 if setext.group(1)[0] == "=" else 2
                 blank, current = False, None
                 continue
-        if _HR.match(line):
-            built.append(["hr", 0, False, 1, []])
+        if (first in "-*_" or indented) and _HR.match(line):
+            out.append(["hr", 0, False, 1, []])
             lists.clear()
             blank, current, last_item = False, None, None
             continue
-        heading = _ATX.match(line)
+        heading = _ATX.match(line) if first == "#" or indented else None
         if heading:
-            built.append(["h", len(heading.group(1)), False, 1, [heading.group(2) or ""]])
+            out.append(["h", len(heading.group(1)), False, 1, [heading.group(2) or ""]])
             lists.clear()
             blank, current, last_item = False, None, None
             continue
-        item = _ITEM.match(line)
+        item = _ITEM.match(line) if first in "-*+0123456789" or indented else None
         if item:
             indent, digits = len(item.group(1)), item.group(2)
             ordered = digits is not None
@@ -289,10 +388,10 @@ def _blocks(markdown: str) -> list[_Block]:
             number = lists[-1][2]
             lists[-1][2] += 1
             current = last_item = ["li", len(lists) - 1, ordered, number, [item.group(3) or ""]]
-            built.append(current)
+            out.append(current)
             blank = False
             continue
-        quote = _QUOTE.match(line)
+        quote = _QUOTE.match(line) if first == ">" or indented else None
         if quote:
             content = quote.group(1)
             if not content.strip():
@@ -301,7 +400,7 @@ def _blocks(markdown: str) -> list[_Block]:
                 current[4].append(content)
             else:
                 current = ["quote", 0, False, 1, [content]]
-                built.append(current)
+                out.append(current)
             lists.clear()
             blank, last_item = False, None
             continue
@@ -320,18 +419,17 @@ def _blocks(markdown: str) -> list[_Block]:
         else:
             current, last_item = paragraph(line)
         blank = False
-    odd = any(c in text for c in _ODD_SPACES)
-    return [block for b in built if (block := _finish(b, refs, odd)) is not None]
+    return k, last_item
 
 
-def _finish(built: list, refs: set[str], odd: bool) -> _Block | None:
-    kind, level, ordered, number, parts = built
+def _finish(kind: str, level: int, ordered: bool, number: int, parts: list[str],
+            refs: set[str], odd: bool) -> _Block | None:
     if kind == "code":
-        return _Block("code", 0, False, parts[0])
+        return _block("code", 0, False, parts[0])
     if kind == "hr":
-        return _Block("hr", 0, False, "")
+        return _block("hr", 0, False, "")
     if kind == "row":
-        return _Block("row", 0, False, " | ".join(_plain(cell, refs, odd) for cell in parts))
+        return _block("row", 0, False, " | ".join(_plain(cell, refs, odd) for cell in parts))
     joined = "\n".join(parts)
     if "\\\n" in joined:
         joined = joined.replace("\\\n", "\n")  # a backslash at the end of a line breaks it
@@ -340,7 +438,11 @@ def _finish(built: list, refs: set[str], odd: bool) -> _Block | None:
     text = _plain(joined, refs, odd)
     if not text and kind != "li":
         return None
-    return _Block(kind, level, ordered, text, number)
+    return _block(kind, level, ordered, text, number)
+
+
+def _block(kind: str, level: int, ordered: bool, text: str, number: int = 1) -> _Block:
+    return _Block(kind, level, ordered, text, number, _escape(text))
 
 
 _INLINE_MARK = re.compile(r"[`\[<\\*_~]")
@@ -392,8 +494,9 @@ def _plain(markdown: str, refs: set[str], odd: bool) -> str:
 
 # --- aligning blocks and words ---------------------------------------------------------------
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-"""Words, runs of white space, and single punctuation marks: the units a redline marks."""
+_TOKEN = re.compile(r"(\s*)(\w+|[^\w\s])")
+"""A word or a single punctuation mark, the units a redline marks, with the white space
+before it. White space is not a unit: a change of spacing alone is not a change."""
 
 
 _WORD = re.compile(r"\w*[^\W_]\w*")
@@ -412,22 +515,74 @@ class _Entry(NamedTuple):
     deleted: int = 0
 
 
-def _entries(old: Sequence[_Block], new: Sequence[_Block]) -> Iterator[_Entry]:
-    matcher = difflib.SequenceMatcher(None, [b[:4] for b in old], [b[:4] for b in new],
-                                      autojunk=False)
+def _changes(old: Sequence[_Block], new: Sequence[_Block]) -> list[list[_Block] | _Entry]:
+    """The redline in reading order: runs of unchanged blocks (lists of blocks of the new
+    version), and blocks that changed, were deleted or were inserted (`_Entry`s).
+
+    `difflib.SequenceMatcher` aligns the blocks (it is fast on blocks: it hashes them).
+    Its alignment goes through diff-match-patch's semantic clean-up, with each block as one
+    character: an unchanged block between two larger changes, such as the same table header
+    in a rewritten text, does not anchor the alignment but joins the changes around it.
+    """
+    old_keys, new_keys = [b[:4] for b in old], [b[:4] for b in new]  # see `_Block`
+    char: dict[tuple, str] = {}
+    for key in old_keys + new_keys:
+        if key not in char:
+            char[key] = chr(len(char) + 1)
+    old_chars = "".join([char[k] for k in old_keys])
+    new_chars = "".join([char[k] for k in new_keys])
+    # The same alignment as on the blocks themselves, but one character hashes faster.
+    matcher = difflib.SequenceMatcher(None, old_chars, new_chars, autojunk=False)
+    diffs = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            for block in new[j1:j2]:
-                yield _Entry("equal", block, _escape(block.text))
+            diffs.append((_EQUAL, new_chars[j1:j2]))
             continue
-        old_region, new_region = old[i1:i2], new[j1:j2]
-        for o, n in _pairs(old_region, new_region):
-            if n is None:
-                yield _whole(old_region[o], "deleted")
-            elif o is None:
-                yield _whole(new_region[n], "inserted")
+        if i2 > i1:
+            diffs.append((_DELETE, old_chars[i1:i2]))
+        if j2 > j1:
+            diffs.append((_INSERT, new_chars[j1:j2]))
+    diff_match_patch().diff_cleanupSemantic(diffs)
+    out: list[list[_Block] | _Entry] = []
+
+    def add(entry: _Entry) -> None:
+        if entry.status != "equal":
+            out.append(entry)
+        elif out and isinstance(out[-1], list):
+            out[-1].append(entry.block)  # only its spacing changed
+        else:
+            out.append([entry.block])
+
+    at_old = at_new = 0
+    region_old = region_new = 0  # the blocks of the current change, counted from `at_*`
+    for op, chars in [*diffs, (_EQUAL, "")]:
+        if op == _DELETE:
+            region_old += len(chars)
+            continue
+        if op == _INSERT:
+            region_new += len(chars)
+            continue
+        if region_old or region_new:
+            old_region = old[at_old:at_old + region_old]
+            new_region = new[at_new:at_new + region_new]
+            for o, n in _pairs(old_region, new_region):
+                if n is None:
+                    add(_whole(old_region[o], "deleted"))
+                elif o is None:
+                    add(_whole(new_region[n], "inserted"))
+                else:
+                    add(_compared(old_region[o], new_region[n]))
+            at_old += region_old
+            at_new += region_new
+            region_old = region_new = 0
+        if chars:
+            if out and isinstance(out[-1], list):
+                out[-1].extend(new[at_new:at_new + len(chars)])
             else:
-                yield _compared(old_region[o], new_region[n])
+                out.append(list(new[at_new:at_new + len(chars)]))
+        at_old += len(chars)
+        at_new += len(chars)
+    return out
 
 
 def _pairs(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int | None, int | None]]:
@@ -435,14 +590,22 @@ def _pairs(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int | Non
     (i, None) is a deleted block and (None, j) an inserted one."""
     if not old or not new:
         return [(i, None) for i in range(len(old))] + [(None, j) for j in range(len(new))]
-    old_words = [Counter(_WORD.findall(b.text)) for b in old]
-    new_words = [Counter(_WORD.findall(b.text)) for b in new]
+    if len(old) == len(new) == 1 and old[0].shape == new[0].shape:
+        # The common case, kept fast: one block edited. Sharing half its text at its start
+        # and end, it shares half its words.
+        a, b = old[0].text, new[0].text
+        shared = _DMP.diff_commonPrefix(a, b)
+        shared += _DMP.diff_commonSuffix(a[shared:], b[shared:])
+        if 2 * shared >= max(len(a), len(b)):
+            return [(0, 0)]
+    old_words = [set(_WORD.findall(b.text)) for b in old]
+    new_words = [set(_WORD.findall(b.text)) for b in new]
 
     def similarity(i: int, j: int) -> float:
         if old[i].shape != new[j].shape:
             return 0.0
-        total = old_words[i].total() + new_words[j].total()
-        return 2 * (old_words[i] & new_words[j]).total() / total if total else 0.0
+        total = len(old_words[i]) + len(new_words[j])
+        return 2 * len(old_words[i] & new_words[j]) / total if total else 0.0
 
     out: list[tuple[int | None, int | None]] = []
 
@@ -488,129 +651,188 @@ def _pairs(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int | Non
 def _whole(block: _Block, status: str) -> _Entry:
     tag = "ins" if status == "inserted" else "del"
     count = len(_WORD.findall(block.text))
-    inner = f"<{tag}>{_escape(block.text)}</{tag}>" if block.text.strip() else ""
+    inner = f"<{tag}>{block.html}</{tag}>" if block.text.strip() else ""
     return _Entry(status, block, inner, inserted=count if tag == "ins" else 0,
                   deleted=count if tag == "del" else 0)
 
 
 def _compared(old: _Block, new: _Block) -> _Entry:
-    """A paired block with its words compared; 'equal' when only white space differs."""
-    parts: list[str] = []
+    """A paired block with its words compared; 'equal' when only white space differs.
+
+    Each run of deleted or inserted tokens becomes one `<del>` or `<ins>`, with the white
+    space before it outside: "a <del>b</del><ins>c</ins> d", never "<ins> c</ins>".
+    """
+    parts = []
     inserted = deleted = 0
-    marked = False
-    for op, text in _word_diff(old.text, new.text):
-        if op == diff_match_patch.DIFF_EQUAL:
-            parts.append(_escape(text))
+    spaced = False  # a deletion just before has put the white space in front of it
+    diffs = _word_diff(old.text, new.text)
+    for op, run in diffs:
+        if op == _EQUAL:
+            parts.append(_escape(run))
+            spaced = False
             continue
-        tokens = _TOKEN.findall(text)
-        start, end = 0, len(tokens)
-        while start < end and tokens[start].isspace():
-            start += 1
-        while end > start and tokens[end - 1].isspace():
-            end -= 1
-        if start == end:  # white space alone: show the new spacing, mark nothing
-            if op == diff_match_patch.DIFF_INSERT:
-                parts.append(_escape(text))
-            continue
-        marked = True
-        words = len(_WORD.findall("".join(tokens[start:end])))
-        tag = "ins" if op == diff_match_patch.DIFF_INSERT else "del"
-        if tag == "ins":
-            inserted += words
+        words = sum(map(_is_word, run))
+        if op == _DELETE:
+            tag, deleted = "del", deleted + words
         else:
-            deleted += words
-        parts.append(_escape("".join(tokens[:start])))
-        parts.append(f"<{tag}>{_escape(''.join(tokens[start:end]))}</{tag}>")
-        parts.append(_escape("".join(tokens[end:])))
+            tag, inserted = "ins", inserted + words
+        if not spaced:
+            parts.append(_escape(run[0][0]))
+        spaced = op == _DELETE and bool(run[0][0])
+        text = run[0][1] + "".join(space + token for space, token in run[1:])
+        parts.append(f"<{tag}>{_escape(text)}</{tag}>")
+    marked = any(op != _EQUAL for op, _ in diffs)
     return _Entry("changed" if marked else "equal", new, "".join(parts), inserted, deleted)
 
 
-def _word_diff(old: str, new: str) -> list[tuple[int, str]]:
-    """diff-match-patch in word mode: each token becomes one character (the trick of its
-    `diff_linesToChars`, with tokens for lines), the characters are diffed and mapped back.
+def _is_word(token: tuple[str, str]) -> bool:
+    """A token with a letter or a digit (a word token is all letters, digits and '_')."""
+    text = token[1]
+    return text[0].isalnum() or (text[0] == "_" and bool(text.strip("_")))
 
-    The semantic clean-up then folds a lone space or short word between two changes into
-    them, so that a rewritten sentence reads as one deletion and one insertion.
+
+_DMP = diff_match_patch()
+"""For its helpers that have no settings (common prefix and suffix)."""
+_EQUAL, _DELETE, _INSERT = diff_match_patch.DIFF_EQUAL, diff_match_patch.DIFF_DELETE, (
+    diff_match_patch.DIFF_INSERT)
+_SENTENCE = re.compile(r"(\s*)([^\n]+?(?:[.!?;:](?=\s)|(?=\n)|$))")
+"""A sentence (in code, a line), with the white space before it: it ends at a full stop,
+question mark, colon or semicolon before a space, or at a line break."""
+
+Units = list[tuple[str, str]]
+"""Sentences or tokens, each as (white space before it, the unit itself)."""
+
+
+def _word_diff(old: str, new: str) -> list[tuple[int, str | Units]]:
+    """The changes from `old` to `new`, word by word: (EQUAL, text as it is in `new`),
+    (DELETE, tokens of `old`) and (INSERT, tokens of `new`).
+
+    diff-match-patch runs at two levels with the trick of its `diff_linesToChars`. First the
+    units are sentences, which finds those left as they were, cheaply; then, in each stretch
+    of changed sentences, the units are tokens. A sentence moved within a paragraph is thus
+    deleted and inserted whole, as a moved paragraph is. There is no semantic clean-up: a
+    word both sides share stays unmarked, as in a word processor's comparison, and the counts
+    stay exact.
     """
-    tokens = [""]  # index 0 is never used, as in diff_linesToChars
-    index: dict[str, int] = {}
-
-    def encode(text: str) -> str:
-        chars = []
-        for token in _TOKEN.findall(text):
-            number = index.get(token)
-            if number is None:
-                number = index[token] = len(tokens)
-                tokens.append(token)
-            chars.append(chr(number))
-        return "".join(chars)
-
-    old_chars, new_chars = encode(old), encode(new)
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # no time limit: the same answer on every machine
-    diffs = dmp.diff_main(old_chars, new_chars, False)
-    dmp.diff_cleanupSemantic(diffs)
-    dmp.diff_charsToLines(diffs, tokens)
-    return diffs
+    out: list[tuple[int, str | Units]] = []
+    changed_old: Units = []
+    changed_new: Units = []
+    # The text both share at the start and at the end, cut at a space so that no word is
+    # split, is set aside first: then a one-word change in a long paragraph costs one word.
+    head = old.rfind(" ", 0, dmp.diff_commonPrefix(old, new)) + 1
+    tail = dmp.diff_commonSuffix(old[head:], new[head:])
+    cut = old.find(" ", len(old) - tail) if tail else -1
+    tail = len(old) - cut if cut >= 0 else 0
+    if head:
+        out.append((_EQUAL, old[:head]))
+
+    def emit(op: int, old_run: Units, new_run: Units) -> None:
+        if op != _EQUAL:
+            out.append((op, old_run or new_run))
+            return
+        space = new_run[0][0]
+        if not space and out and out[-1][0] != _EQUAL:
+            space = old_run[0][0]  # keep "<del>x.</del> Y" apart when "Y" now starts the text
+        out.append((_EQUAL, space + new_run[0][1] + "".join(s + u for s, u in new_run[1:])))
+
+    def flush() -> None:
+        if changed_old or changed_new:
+            old_tokens = _TOKEN.findall("".join(s + u for s, u in changed_old))
+            new_tokens = _TOKEN.findall("".join(s + u for s, u in changed_new))
+            if len(old_tokens) + len(new_tokens) <= WORD_DIFF_LIMIT:
+                for run in _runs(dmp, old_tokens, new_tokens):
+                    emit(*run)
+            else:  # a rewritten wall of text: deleted and inserted whole, in bounded time
+                for op, run in ((_DELETE, old_tokens), (_INSERT, new_tokens)):
+                    if run:
+                        emit(op, run, run)
+            changed_old.clear()
+            changed_new.clear()
+
+    for op, old_run, new_run in _runs(dmp, _SENTENCE.findall(old, head, len(old) - tail),
+                                      _SENTENCE.findall(new, head, len(new) - tail)):
+        if op == _EQUAL:
+            flush()
+            emit(op, old_run, new_run)
+        else:
+            changed_old.extend(old_run)
+            changed_new.extend(new_run)
+    flush()
+    if tail:
+        out.append((_EQUAL, old[len(old) - tail:]))
+    return out
+
+
+def _runs(dmp: diff_match_patch, old: Units, new: Units) -> Iterator[tuple[int, Units, Units]]:
+    """dmp's diff of two lists of units, each distinct unit as one character (0 unused, as
+    in `diff_linesToChars`), as (operation, run of old units, run of new units)."""
+    char: dict[str, str] = {}
+    for _, unit in old + new:
+        if unit not in char:
+            char[unit] = chr(len(char) + 1)
+    at_old = at_new = 0
+    for op, chars in dmp.diff_main("".join([char[u] for _, u in old]),
+                                   "".join([char[u] for _, u in new]), False):
+        size = len(chars)
+        old_run = old[at_old:at_old + size] if op != _INSERT else []
+        new_run = new[at_new:at_new + size] if op != _DELETE else []
+        at_old += len(old_run)
+        at_new += len(new_run)
+        yield op, old_run, new_run
 
 
 # --- folding and HTML ------------------------------------------------------------------------
 
-def _folds(entries: Sequence[_Entry], context: int) -> Iterator[tuple[bool, list[_Entry]]]:
-    """The entries in runs, each either shown or folded.
+def _folds(changes: Sequence[list[_Block] | _Entry],
+           context: int) -> Iterator[tuple[bool, list[_Block | _Entry]]]:
+    """The redline in runs, each either shown or folded.
 
     A run of unchanged blocks longer than 2 × context + 1 keeps `context` blocks after the
     change before it and before the change after it; at the start or end of the text only
     the side next to a change is kept. A text without a change is folded whole.
     """
-    start = 0
-    while start < len(entries):
-        if entries[start].status != "equal":
-            end = start
-            while end < len(entries) and entries[end].status != "equal":
-                end += 1
-            yield False, list(entries[start:end])
-            start = end
+    for index, change in enumerate(changes):
+        if not isinstance(change, list):
+            yield False, [change]
             continue
-        end = start
-        while end < len(entries) and entries[end].status == "equal":
-            end += 1
-        run = list(entries[start:end])
-        after_change, before_change = start > 0, end < len(entries)
+        after_change, before_change = index > 0, index < len(changes) - 1
         if not after_change and not before_change:
-            yield True, run
-        elif len(run) <= 2 * context + 1:
-            yield False, run
+            yield True, list(change)
+        elif len(change) <= 2 * context + 1:
+            yield False, list(change)
         else:
             head = context if after_change else 0
             tail = context if before_change else 0
-            if head:
-                yield False, run[:head]
-            yield True, run[head:len(run) - tail]
-            if tail:
-                yield False, run[len(run) - tail:]
-        start = end
+            yield False, change[:head]
+            yield True, change[head:len(change) - tail]
+            yield False, change[len(change) - tail:]
 
 
 _CLASSES = {"equal": "", "changed": "redline-changed", "inserted": "redline-inserted",
             "deleted": "redline-deleted"}
 
 
-def _render(entries: Sequence[_Entry]) -> list[str]:
-    """One line per block; consecutive list items share one list, nested by their depth."""
+def _render(items: Sequence[_Block | _Entry]) -> list[str]:
+    """One line per block; consecutive list items share one list, nested by their depth.
+    A `_Block` is an unchanged block."""
     lines: list[str] = []
     lists: list[str] = []  # the tags of the open lists, outermost first; each has an open <li>
 
     def close_list() -> None:
         lines[-1] += f"</li></{lists.pop()}>"
 
-    for entry in entries:
-        block, css = entry.block, _CLASSES[entry.status]
+    for item in items:
+        if isinstance(item, _Block):
+            block, inner, css = item, item.html, ""
+        else:
+            block, inner, css = item.block, item.inner, _CLASSES[item.status]
         attribute = f' class="{css}"' if css else ""
         if block.kind != "li":
             while lists:
                 close_list()
-            lines.append(_render_block(block, entry.inner, css))
+            lines.append(_render_block(block, inner, css))
             continue
         tag = "ol" if block.ordered else "ul"
         depth = min(block.level, len(lists))  # never open two levels at once
@@ -626,22 +848,24 @@ def _render(entries: Sequence[_Entry]) -> list[str]:
             start = f' start="{block.number}"' if block.ordered and block.number != 1 else ""
             opening = f"<{tag}{start}>"
             lists.append(tag)
-        lines.append(f"{opening}<li{attribute}>{entry.inner}")
+        lines.append(f"{opening}<li{attribute}>{inner}")
     while lists:
         close_list()
     return lines
 
 
 def _render_block(block: _Block, inner: str, css: str) -> str:
+    """One block other than a list item, as one line of HTML."""
     attribute = f' class="{css}"' if css else ""
     if block.kind == "h":
         return f"<h{block.level}{attribute}>{inner}</h{block.level}>"
     if block.kind == "quote":
         return f"<blockquote{attribute}><p>{inner}</p></blockquote>"
-    if block.kind == "row":
+    if block.kind == "row":  # a table row: its cells as text, " | " between them
         return f'<p class="{" ".join(filter(None, ("redline-row", css)))}">{inner}</p>'
     if block.kind == "code":
-        return f'<pre class="{" ".join(filter(None, ("redline-code", css)))}"><code>{inner}</code></pre>'
+        classes = " ".join(filter(None, ("redline-code", css)))
+        return f'<pre class="{classes}"><code>{inner}</code></pre>'
     if block.kind == "hr":
         return f"<hr{attribute}>"
     return f"<p{attribute}>{inner}</p>"
@@ -649,4 +873,6 @@ def _render_block(block: _Block, inner: str, css: str) -> str:
 
 def _escape(text: str) -> str:
     """HTML-escaped, with line breaks (only code has them) as `&#10;`: no line can be blank."""
-    return html.escape(text, quote=False).replace("\n", "&#10;")
+    if "&" in text or "<" in text or ">" in text or "\n" in text:
+        return html.escape(text, quote=False).replace("\n", "&#10;")
+    return text

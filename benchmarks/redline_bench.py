@@ -1,0 +1,179 @@
+"""How fast `policy_site.redline` is, and how few words it marks for a moved paragraph.
+
+The redline runs for every version of every policy on every build, so it has a budget: a
+200 KB policy with 5 % of its paragraphs changed in 10 ms, a fully rewritten one in 1.5 s,
+and a paragraph moved elsewhere marked as that paragraph deleted once and inserted once.
+This script generates such texts deterministically (`random.Random(seed)`) and prints the
+figures; the tests assert the output, never the time, because a CI machine's speed is not
+ours to assert.
+
+    python benchmarks/redline_bench.py --size 200 --repeat 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from policy_site.redline import Redline, redline  # noqa: E402
+
+WORDS = (
+    "Daten Verarbeitung Einwilligung Zweck Speicherung Löschung Auskunft Recht Größe "
+    "Übermittlung "
+    "personenbezogene Verantwortliche Dienstleister Aufsichtsbehörde Widerspruch Frist Straße "
+    "data processing consent purpose storage erasure access right transfer controller "
+    "processor supervisory authority objection period the a of to and or for with by may "
+    "will is are not your our we you this that which on in at from as be have has"
+).split()
+
+
+def word(rng: random.Random) -> str:
+    return rng.choice(WORDS)
+
+
+def sentence(rng: random.Random) -> str:
+    words = [word(rng) for _ in range(rng.randint(6, 18))]
+    return " ".join([words[0].capitalize(), *words[1:]]) + rng.choice(".....;:")
+
+
+def wrap(text: str, width: int = 80) -> str:
+    """Wrap like an editor does, so that the Markdown has line breaks inside paragraphs."""
+    lines, line = [], ""
+    for w in text.split():
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}" if line else w
+    return "\n".join([*lines, line])
+
+
+def document(rng: random.Random, size_kb: int) -> list[str]:
+    """A policy as a list of Markdown blocks: headings, paragraphs, lists, now and then a table."""
+    blocks: list[str] = []
+    total = 0
+    section = 0
+    while total < size_kb * 1024:
+        roll = rng.random()
+        if roll < 0.08:
+            section += 1
+            block = f"## {section}. {' '.join(word(rng) for _ in range(rng.randint(2, 5)))}"
+        elif roll < 0.18:
+            block = "\n".join(f"- {sentence(rng)}" for _ in range(rng.randint(2, 5)))
+        elif roll < 0.21:
+            rows = [f"| {word(rng)} | {sentence(rng)} |" for _ in range(rng.randint(2, 4))]
+            block = "\n".join(["| Zweck | Rechtsgrundlage |", "|---|---|", *rows])
+        else:
+            block = wrap(" ".join(sentence(rng) for _ in range(rng.randint(2, 6))))
+        blocks.append(block)
+        total += len(block) + 2
+    return blocks
+
+
+def edit(rng: random.Random, block: str, share: float) -> str:
+    """`block` with about `share` of its words replaced, deleted or inserted; with none
+    of them changed that way, one word is replaced. A paragraph is re-wrapped after."""
+    paragraph = not block.startswith(("- ", "## ", "| "))
+    lines = [" ".join(block.split("\n"))] if paragraph else block.split("\n")
+    prefixes, rows = [], []
+    for line in lines:
+        prefix = "" if paragraph or " " not in line else line[:line.index(" ") + 1]
+        prefixes.append(prefix)
+        rows.append(line[len(prefix):].split(" "))
+    editable = [i for i, line in enumerate(lines) if "---" not in line]
+    changed_any = False
+    for i in editable:
+        changed: list[str] = []
+        for w in rows[i]:
+            roll = rng.random()
+            if roll < share / 3:
+                changed.append(word(rng))
+            elif roll < 2 * share / 3:
+                continue
+            elif roll < share:
+                changed.extend([w, word(rng)])
+            else:
+                changed.append(w)
+        changed_any = changed_any or changed != rows[i]
+        rows[i] = changed or rows[i]
+    if not changed_any:
+        row = rows[rng.choice(editable)]
+        row[rng.randrange(len(row))] = "geändert"
+    out = [prefix + " ".join(row) for prefix, row in zip(prefixes, rows, strict=True)]
+    return wrap(out[0]) if paragraph else "\n".join(out)
+
+
+def timed(call: Callable[[], Redline], repeat: int) -> tuple[float, float, Redline]:
+    """Best and median wall time in milliseconds, and the result."""
+    gc.collect()  # start each case clean, not with the garbage of the one before
+    times = []
+    result = call()  # warm up: imports and regular expressions compiled
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = call()
+        times.append((time.perf_counter() - start) * 1000)
+    return min(times), statistics.median(times), result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=2017, help="seed of the generated texts")
+    parser.add_argument("--size", type=int, default=200, help="size of a policy in KB (200)")
+    parser.add_argument("--changed", type=float, default=0.05,
+                        help="share of blocks edited in the partial-change case (0.05)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per case (5)")
+    args = parser.parse_args(argv)
+    if args.size < 1 or args.repeat < 1 or not 0 < args.changed <= 1:
+        parser.error("--size and --repeat must be at least 1, --changed between 0 and 1")
+
+    rng = random.Random(args.seed)
+    blocks = document(rng, args.size)
+    old = "\n\n".join(blocks)
+
+    chosen = rng.sample(range(len(blocks)), max(1, round(len(blocks) * args.changed)))
+    one_word, partial = list(blocks), list(blocks)
+    for i in chosen:
+        one_word[i] = edit(rng, blocks[i], 0.0)  # exactly one word replaced
+        partial[i] = edit(rng, blocks[i], 0.05)
+    edited_all = [edit(rng, b, 0.25) for b in blocks]
+    rewritten = document(random.Random(args.seed + 1), args.size)
+
+    paragraphs = [i for i, b in enumerate(blocks) if not b.startswith(("#", "-", "|"))]
+    cut = paragraphs[len(paragraphs) // 10]
+    paste = paragraphs[len(paragraphs) * 9 // 10]
+    moved = blocks[:cut] + blocks[cut + 1:paste] + [blocks[cut]] + blocks[paste:]
+    minimal = 2 * redline("", blocks[cut]).inserted_words  # deleted once, inserted once
+
+    cases = [
+        (f"{args.changed:.0%} of blocks, one word each", "\n\n".join(one_word), "10 ms"),
+        (f"{args.changed:.0%} of blocks, 5 % of their words", "\n\n".join(partial), "10 ms"),
+        ("every block edited (25 % of words)", "\n\n".join(edited_all), "1.5 s"),
+        ("fully rewritten (new text)", "\n\n".join(rewritten), "1.5 s"),
+        ("one paragraph moved", "\n\n".join(moved), "-"),
+    ]
+    print(f"policy: {len(old.encode()) / 1024:.0f} KB, {len(blocks)} Markdown blocks, "
+          f"seed {args.seed}, {args.repeat} runs each")
+    print(f"{'case':40} {'best':>10} {'median':>10} {'budget':>8} {'ins':>7} {'del':>7} "
+          f"{'blocks':>7}")
+    for name, new, budget in cases:
+        best, median, result = timed(lambda new=new: redline(old, new), args.repeat)
+        print(f"{name:40} {best:8.1f}ms {median:8.1f}ms {budget:>8} {result.inserted_words:7} "
+              f"{result.deleted_words:7} {result.changed_blocks:7}")
+        if name == "one paragraph moved":
+            marked = result.inserted_words + result.deleted_words
+            print(f"moved paragraph: {marked} words marked, minimal {minimal} "
+                  f"(ratio {marked / minimal:.2f}, budget 1.10)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
