@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,13 +29,17 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from policy_site import (feeds, history, manifest, pages, policies, reports, settings, strings,
-                         translations)
+from policy_site import (archive, feeds, history, manifest, pages, policies, render, reports,
+                         settings, strings, translations)
+from policy_site.cache import PageCache
+from policy_site.markdown_html import MarkdownRenderer
 from policy_site.errors import PolicySiteError
 
 log = get_plugin_logger("policies")
 
 PREVIEW_ENV = "POLICY_SITE_PREVIEW"
+CACHE_ENV = "POLICY_SITE_CACHE"
+"""Where archived pages are kept between builds ('off': nowhere); overrides the setting."""
 
 
 @dataclass
@@ -48,9 +53,15 @@ class _Build:
     history: history.History | None
     docs_rel: str
     """The docs folder relative to the repository root."""
-    pages: set[tuple[str, str]]
-    """(language, page inside the language folder) for every page of the site."""
+    pages: dict[tuple[str, str], str]
+    """(language, page inside the language folder) -> URL, for every page of the site."""
+    cache: PageCache
     warned: bool = False
+    archive: dict[str, list[archive.ArchivePage]] = field(default_factory=dict)
+    """The archived pages of each language, written into their shells after the build."""
+    shells: dict[str, str] = field(default_factory=dict)
+    """Shell URL -> the shell page's HTML, as the theme rendered it."""
+    renderer: MarkdownRenderer | None = None
 
 
 _build: _Build | None = None
@@ -75,6 +86,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     i18n = _i18n(config)
     if _build is not None and i18n is not None and i18n.building:
         return config  # a per-language rebuild of the same build: reuse what was read
+    render.fresh()
     try:
         _build = _read(config)
     except PolicySiteError as exc:
@@ -105,8 +117,10 @@ def _read(config: MkDocsConfig) -> _Build:
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(hist.head_time.timestamp())))
     docs_rel = docs_dir.resolve().relative_to(hist.root).as_posix() if hist else "docs"
     docs = policies.policy_docs(hist, site, docs_rel)
+    cache_dir = os.environ.get(CACHE_ENV, site.cache_dir)
+    cache = PageCache(root / cache_dir if cache_dir and cache_dir != "off" else None)
     return _Build(site, strings.load(site.strings, site.languages),
-                  reports.load(site.report_types, site.languages), docs, hist, docs_rel, set())
+                  reports.load(site.report_types, site.languages), docs, hist, docs_rel, {}, cache)
 
 
 def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
@@ -142,17 +156,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site, text = _build.settings, _build.strings[lang]
     prefix = site.url_prefix(lang)
     for f in files.documentation_pages():
-        _build.pages.add((getattr(f, "locale", lang), _page_path(f, lang)))
+        _build.pages[(getattr(f, "locale", lang), _page_path(f, lang))] = f.url
     generated = pages.report_pages(_build.catalog, text, prefix)
     if site.archive:
         generated += [pages.changelog_page(doc, text) for doc in _docs(lang)]
-    _build.pages.update((lang, page.page) for page in generated)
+        generated += [shell for doc in _docs(lang) for shell in archive.shells(doc)]
+    _build.pages.update(((lang, page.page), page.url) for page in generated)
     if site.archive:
-        try:
-            for doc in _docs(lang):
-                generated += pages.archive_pages(doc, text, lambda p: (lang, p) in _build.pages)
-        except PolicySiteError as exc:
-            raise PluginError(str(exc)) from exc
+        if _build.renderer is None:
+            _build.renderer = MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
+        salt = archive.salt(text.texts, config.markdown_extensions, config.mdx_configs)
+        _build.archive[lang] = [
+            page for doc in _docs(lang) for page in archive.archive_pages(
+                doc, text, lambda p: _build.pages.get((lang, p)), _build.renderer, salt)]
     for page in generated:
         files.append(_file(config, lang, page))
     if not site.archive:
@@ -268,6 +284,12 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):
 _not_found: dict[str, str] = {}
 
 
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if f"/versions/{archive.SHELL_SLUG}" in page.file.src_uri:
+        _build.shells[page.url] = output
+    return output
+
+
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     if template_name == "404.html":
         _not_found[_language(config)] = output
@@ -285,3 +307,21 @@ def on_post_build(config: MkDocsConfig) -> None:
     if lang in _not_found:
         target = Path(config.site_dir) / _build.settings.url_prefix(lang) / "404.html"
         target.write_text(_not_found[lang], encoding="utf-8")
+    _write_archive(config, lang)
+    if outer:
+        _build.cache.prune()
+
+
+def _write_archive(config: MkDocsConfig, lang: str) -> None:
+    """Write each archived page of `lang` into its shell, then remove the shells."""
+    site_dir = Path(config.site_dir)
+    for doc in _docs(lang):
+        for page in _build.archive.get(lang, []):
+            if not page.url.startswith(doc.base):
+                continue
+            shell_url = archive.shell_url(doc, page.kind)
+            shell = _build.shells[shell_url]
+            _build.cache.place(
+                archive.page_key(shell, page), site_dir / page.url / "index.html",
+                lambda page=page, shell=shell, url=shell_url: archive.fill(shell, url, page, page.content()))
+        shutil.rmtree(site_dir / archive.shell_url(doc, "version"), ignore_errors=True)

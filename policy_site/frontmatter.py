@@ -27,13 +27,38 @@ class Source:
     """The 1-based line number in the file where the body starts."""
 
 
+# libyaml's loader when PyYAML was built with it: the same results, many times faster.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse(text: str, path: str = "<text>") -> Source:
-    """Split `text` into front matter and body; a broken YAML block names the file and line."""
+    """Split `text` into front matter and body; a broken YAML block names the file and line.
+
+    A long history parses the same few front matters thousands of times, so the results
+    are kept (a `Source` is immutable, but its `meta` dict must not be changed by callers).
+    """
+    source = _parsed.get(text)
+    if source is None:
+        source = _parse(text, path)
+        if len(_parsed) > 20_000:
+            _parsed.clear()
+        _parsed[text] = source
+    return source
+
+
+_parsed: dict[str, Source] = {}
+
+
+def _parse(text: str, path: str) -> Source:
     match = _FENCE.match(text)
     if not match:
         return Source({}, text, 1)
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        try:
+            meta = yaml.load(match.group(1), Loader=_Loader) or {}
+        except yaml.YAMLError:
+            # Parse again with the Python loader: its messages are the ones editors are shown.
+            meta = yaml.load(match.group(1), Loader=yaml.SafeLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -6,7 +6,6 @@ and returns Markdown that MkDocs renders like any page. The hook decides where i
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,12 +14,10 @@ from urllib.parse import quote
 from . import dates
 from .errors import PolicySiteError
 from .policies import PolicyDoc, Status, relative_url
-from .redline import Labels, redline
 from .render import render
 from .reports import Catalog, ReportType
 from .settings import Contact
 from .strings import Strings
-from .versions import Version
 
 
 @dataclass(frozen=True)
@@ -68,95 +65,6 @@ def stamp(doc: PolicyDoc, strings: Strings, page_url: str, *, links: bool = True
 
 # --- archive, redlines, change log ------------------------------------------------------
 
-_LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
-
-
-def rebase_links(body: str, from_page: str, to_page: str, exists: Callable[[str], bool]) -> str:
-    """Point the relative links of an archived text at today's pages, from its new place.
-
-    An archived text was written as `from_page`; shown as `to_page` (both paths inside the
-    language folder), its relative links would break. A link whose target page no longer
-    exists keeps its words and loses its link, so an old version never fails the build.
-    """
-    base, new_base = posixpath.dirname(from_page), posixpath.dirname(to_page) or "."
-
-    def replace(match: re.Match) -> str:
-        opening, target, closing = match.groups()
-        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", target, re.I):
-            return match.group(0)
-        path, _, anchor = target.partition("#")
-        page = posixpath.normpath(posixpath.join(base, path))
-        if not exists(page):  # the target is gone: keep the words, drop the link
-            return "" if opening.startswith("!") else opening[1:-2]
-        new = posixpath.relpath(page, new_base) + (f"#{anchor}" if anchor else "")
-        return f"{opening}{new}{closing}"
-
-    return _LINK.sub(replace, body)
-
-
-def _labels(strings: Strings) -> Labels:
-    return Labels(folded=strings["folded"], folded_one=strings["folded_one"])
-
-
-def archive_pages(doc: PolicyDoc, strings: Strings,
-                  exists: Callable[[str], bool]) -> list[GeneratedPage]:
-    """Every version of `doc` at its permanent URL, its redline, and its comparison with now."""
-    lang = strings.language
-    pages: list[GeneratedPage] = []
-    current = doc.current
-    for version in doc.versions:
-        url = doc.version_url(version)
-        date_text = dates.long_date(version.day, lang)
-        following = doc.following(version)
-        if following is None:
-            notice = strings.format("archived_current", start=date_text)
-        else:
-            notice = strings.format("archived_notice", start=date_text,
-                                    end=dates.long_date(following.day, lang))
-        title = strings.format("version_title", title=version.title or doc.page, date=date_text)
-        redline_url, compare_url = doc.redline_url(version), doc.compare_url(version)
-        notice_html = render(
-            "archive_notice.html", notice=notice, strings=strings.texts,
-            current_href=relative_url(url, doc.base),
-            changelog_href=relative_url(url, doc.changelog_url),
-            redline_href=relative_url(url, redline_url) if redline_url else None,
-            compare_href=relative_url(url, compare_url) if compare_url else None)
-        body = rebase_links(version.body, doc.page, _page_of(url, doc), exists)
-        front = _front_matter(title, notice, search=False)
-        pages.append(GeneratedPage(_page_of(url, doc), url,
-                                   front + insert_after_title(body, notice_html)))
-        previous = doc.previous(version)
-        if previous is not None and redline_url:
-            pages.append(_redline_page(doc, strings, redline_url, previous, version, version,
-                                       strings["redline_title"], "redline_intro"))
-        if compare_url and current is not None:
-            pages.append(_redline_page(doc, strings, compare_url, version, current, version,
-                                       strings["compare_title"], "compare_intro"))
-    return pages
-
-
-def _redline_page(doc: PolicyDoc, strings: Strings, url: str, old: Version, new: Version,
-                  about: Version, title_pattern: str, intro_key: str) -> GeneratedPage:
-    lang = strings.language
-    old_date, new_date = dates.long_date(old.day, lang), dates.long_date(new.day, lang)
-    if intro_key == "redline_intro":
-        heading = title_pattern.format(date=new_date)
-        intro = strings.format(intro_key, date=new_date, previous=old_date)
-        summary = new.summary
-    else:
-        heading = title_pattern.format(date=old_date)
-        intro = strings.format(intro_key, date=old_date, current=new_date)
-        summary = None
-    markdown = render(
-        "redline.md", title=f"{heading} – {new.title or doc.page}", heading=heading, intro=intro,
-        summary=summary, strings=strings.texts,
-        result=redline(old.body, new.body, labels=_labels(strings)),
-        version_href=relative_url(url, doc.version_url(about)),
-        current_href=relative_url(url, doc.base),
-        changelog_href=relative_url(url, doc.changelog_url))
-    return GeneratedPage(_page_of(url, doc), url, markdown)
-
-
 def changelog_page(doc: PolicyDoc, strings: Strings) -> GeneratedPage:
     """'Changes to this document': every version, newest first, with its summary and links."""
     lang = strings.language
@@ -185,16 +93,6 @@ def changelog_page(doc: PolicyDoc, strings: Strings) -> GeneratedPage:
 def _page_of(url: str, doc: PolicyDoc) -> str:
     """The page path inside the language folder for a URL: 'en/policy/x/' -> 'policy/x.md'."""
     return url[len(doc.prefix):].rstrip("/") + ".md"
-
-
-def _front_matter(title: str, description: str, *, search: bool) -> str:
-    import json
-
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}",
-             f"description: {json.dumps(description, ensure_ascii=False)}"]
-    if not search:
-        lines += ["search:", "  exclude: true"]
-    return "\n".join(lines) + "\n---\n\n"
 
 
 # --- report types -----------------------------------------------------------------------

@@ -34,6 +34,7 @@ every version on every build, so it is written for speed (see benchmarks/redline
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 import unicodedata
@@ -113,8 +114,7 @@ def redline(old_markdown: str, new_markdown: str, *, context: int = 1,
     if isinstance(context, bool) or not isinstance(context, int) or context < 0:
         raise PolicySiteError(f"the redline context must be a whole number >= 0, not {context!r}.",
                               fix="pass context=1 (one unchanged block around each change).")
-    memo: dict = {}
-    changes = _changes(_blocks(old_markdown, memo), _blocks(new_markdown, memo))
+    changes = _changes(_parsed(old_markdown), _parsed(new_markdown))
     lines: list[str] = []
     shown: list[_Block | _Entry] = []  # rendered together, so that no list is cut in two
     for folded, run in _folds(changes, context):
@@ -241,6 +241,32 @@ def _blocks(markdown: str, memo: dict | None = None) -> list[_Block]:
         if block is not None:
             blocks.append(block)
     return blocks
+
+
+_MEMO: dict = {}
+"""The memo of `_blocks` kept between redlines: a build compares each version with the one
+before it and with the current one, so most paragraphs have been read before."""
+
+MEMO_LIMIT = 50_000
+"""Entries `_MEMO` may hold before it is emptied, so that a long build's memory stays bounded."""
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(markdown: str) -> tuple[_Block, ...]:
+    """`_blocks`, remembered: a build reads each version up to three times (as the new one,
+    as the old one against the next, against the current) and the current one every time.
+    The blocks depend on the text alone, so the cache cannot change an answer."""
+    blocks = tuple(_blocks(markdown, _MEMO))
+    if sum(map(len, _MEMO.values())) > MEMO_LIMIT:
+        _MEMO.clear()
+    return blocks
+
+
+def _clear_caches() -> None:
+    """Forget what earlier redlines read and compared (for benchmarks: a cold start)."""
+    _MEMO.clear()
+    for cached in (_parsed, _marked, _words, _word_count):
+        cached.cache_clear()
 
 
 def _read_chunk(chunk: str, chunks: list[str], k: int, out: list, refs: set[str],
@@ -598,8 +624,8 @@ def _pairs(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int | Non
         shared += _DMP.diff_commonSuffix(a[shared:], b[shared:])
         if 2 * shared >= max(len(a), len(b)):
             return [(0, 0)]
-    old_words = [set(_WORD.findall(b.text)) for b in old]
-    new_words = [set(_WORD.findall(b.text)) for b in new]
+    old_words = [_words(b.text) for b in old]
+    new_words = [_words(b.text) for b in new]
 
     def similarity(i: int, j: int) -> float:
         if old[i].shape != new[j].shape:
@@ -648,24 +674,44 @@ def _pairs(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int | Non
     return out
 
 
+@functools.lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
+    """The distinct words of a block's text, which `_pairs` compares."""
+    return frozenset(_WORD.findall(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
 def _whole(block: _Block, status: str) -> _Entry:
     tag = "ins" if status == "inserted" else "del"
-    count = len(_WORD.findall(block.text))
+    count = _word_count(block.text)
     inner = f"<{tag}>{block.html}</{tag}>" if block.text.strip() else ""
     return _Entry(status, block, inner, inserted=count if tag == "ins" else 0,
                   deleted=count if tag == "del" else 0)
 
 
 def _compared(old: _Block, new: _Block) -> _Entry:
-    """A paired block with its words compared; 'equal' when only white space differs.
+    """A paired block with its words compared; 'equal' when only white space differs."""
+    status, inner, inserted, deleted = _marked(old.text, new.text)
+    return _Entry(status, new, inner, inserted, deleted)
+
+
+@functools.lru_cache(maxsize=4096)
+def _marked(old: str, new: str) -> tuple[str, str, int, int]:
+    """The status, inner HTML and counts of inserted and deleted words of a paired block.
 
     Each run of deleted or inserted tokens becomes one `<del>` or `<ins>`, with the white
     space before it outside: "a <del>b</del><ins>c</ins> d", never "<ins> c</ins>".
+    Remembered: a build compares every version with the current one, and the blocks that
+    the next version did not touch are the same pairs again.
     """
     parts = []
     inserted = deleted = 0
     spaced = False  # a deletion just before has put the white space in front of it
-    diffs = _word_diff(old.text, new.text)
+    diffs = _word_diff(old, new)
     for op, run in diffs:
         if op == _EQUAL:
             parts.append(_escape(run))
@@ -682,7 +728,7 @@ def _compared(old: _Block, new: _Block) -> _Entry:
         text = run[0][1] + "".join(space + token for space, token in run[1:])
         parts.append(f"<{tag}>{_escape(text)}</{tag}>")
     marked = any(op != _EQUAL for op, _ in diffs)
-    return _Entry("changed" if marked else "equal", new, "".join(parts), inserted, deleted)
+    return "changed" if marked else "equal", "".join(parts), inserted, deleted
 
 
 def _is_word(token: tuple[str, str]) -> bool:

@@ -32,6 +32,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # thousands of renders per build; `fresh()` starts each build anew
     )
     env.filters["md"] = md_escape
     return env
@@ -39,3 +40,8 @@ def environment() -> Environment:
 
 def render(template: str, **context: object) -> str:
     return environment().get_template(template).render(**context)
+
+
+def fresh() -> None:
+    """Forget the loaded templates, so that a rebuild (under `make serve`) sees edited ones."""
+    environment.cache_clear()

@@ -15,7 +15,7 @@ from . import dates
 from .errors import PolicySiteError
 
 _KNOWN = {"source_language", "timezone", "pages", "report_types", "strings", "contact",
-          "preview", "archive"}
+          "preview", "archive", "cache_dir"}
 _CONTACT = {"email", "postal_address", "helpdesk_url"}
 
 
@@ -45,6 +45,8 @@ class Settings:
     """Build outside git with a 'preview, not published' marker instead of dates."""
     archive: bool = True
     """Generate the archive, redlines, change log and feeds; False keeps only the dates."""
+    cache_dir: str = ".cache/policy-site"
+    """Where finished archive pages are kept between builds, relative to mkdocs.yml."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -101,4 +103,5 @@ def load(options: dict[str, Any] | None, *, root: Path, languages: list[str],
         contact=Contact(email, tuple(str(x) for x in postal), contact.get("helpdesk_url")),
         preview=bool(options.get("preview", False)) or preview,
         archive=bool(options.get("archive", True)),
+        cache_dir=str(options.get("cache_dir", ".cache/policy-site")),
     )

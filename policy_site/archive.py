@@ -1,0 +1,207 @@
+"""The archive: every version at its permanent URL, its redline, its comparison with today.
+
+A long history means thousands of these pages, and pushing each through the site generator
+costs it a whole page build (navigation, theme, search): measured, the build then grows with
+the square of the page count. So the generator renders one *shell* page per language, page
+and depth, with tokens where the title and the content go, and this module fills a copy of
+the shell for each archived page. Everything around the content (header, navigation, footer,
+language switcher, which for an archived page leads to the change log) is the same for all
+pages of one shell, and all of them sit at the same depth, so relative links stay right.
+
+Pure: the hook hands in the shell's HTML and writes what `fill` returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from . import dates
+from .markdown_html import MarkdownRenderer, strip_title
+from .pages import GeneratedPage
+from .policies import PolicyDoc, relative_url
+from .redline import Labels, redline
+from .render import render
+from .strings import Strings
+from .versions import Version
+
+SHELL_SLUG = "policy-shell"
+"""The version slug of the shells; never a real one (slugs are dates)."""
+
+KINDS = ("version", "redline")
+"""A version page sits at versions/<slug>/; redlines and comparisons one level deeper."""
+
+
+class Token:
+    """The markers the shells carry where each page's own text goes."""
+
+    title = "POLICYSHELLTITLE"
+    description = "POLICYSHELLDESCRIPTION"
+    heading = "POLICYSHELLHEADING"
+    content = "POLICYSHELLCONTENT"
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    """One archived version, redline or comparison, before it is put into its shell."""
+
+    url: str
+    kind: str
+    title: str
+    heading: str
+    description: str
+    key: str
+    """A digest of everything the content depends on: equal keys, equal content."""
+    content: Callable[[], str]
+    """The HTML below the heading; called only when no cached copy has `key`."""
+
+
+def shell_url(doc: PolicyDoc, kind: str) -> str:
+    url = f"{doc.base}versions/{SHELL_SLUG}/"
+    return url if kind == "version" else url + "changes/"
+
+
+def shells(doc: PolicyDoc) -> list[GeneratedPage]:
+    """The shell pages of `doc`, for the generator to render like any page."""
+    markdown = render("shell.md", token=Token)
+    return [GeneratedPage(shell_url(doc, kind)[len(doc.prefix):].rstrip("/") + ".md",
+                          shell_url(doc, kind), markdown) for kind in KINDS]
+
+
+def fill(shell: str, shell_page_url: str, page: ArchivePage, content: str) -> str:
+    """The shell's HTML with the page's URL (in its canonical link), title, heading, content."""
+    html = shell.replace(shell_page_url, page.url)
+    html = html.replace(Token.title, escape(page.title))
+    html = html.replace(Token.description, escape(page.description))
+    html = html.replace(Token.heading, escape(page.heading))
+    return html.replace(f'<div class="policy-shell">{Token.content}</div>', content)
+
+
+def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str | None],
+                  renderer: MarkdownRenderer, salt: str) -> list[ArchivePage]:
+    """Every version of `doc` with its redline and its comparison with the current one.
+
+    Args:
+        url_of: the URL of a page (path inside the language folder), or None if it is gone.
+        renderer: renders the archived Markdown like the site does.
+        salt: a digest of the code, templates and texts the pages are made with.
+    """
+    lang = strings.language
+    pages: list[ArchivePage] = []
+    current = doc.current
+    labels = Labels(folded=strings["folded"], folded_one=strings["folded_one"])
+    for version in doc.versions:
+        url = doc.version_url(version)
+        date_text = dates.long_date(version.day, lang)
+        following = doc.following(version)
+        if following is None:
+            notice = strings.format("archived_current", start=date_text)
+        else:
+            notice = strings.format("archived_notice", start=date_text,
+                                    end=dates.long_date(following.day, lang))
+        redline_url, compare_url = doc.redline_url(version), doc.compare_url(version)
+        links = {
+            "current_href": relative_url(url, doc.base),
+            "changelog_href": relative_url(url, doc.changelog_url),
+            "redline_href": relative_url(url, redline_url) if redline_url else None,
+            "compare_href": relative_url(url, compare_url) if compare_url else None,
+        }
+
+        def version_content(version=version, url=url, notice=notice, links=links) -> str:
+            body = rebase_links(strip_title(version.body), doc.page, url, url_of)
+            return (render("archive_notice.html", notice=notice, strings=strings.texts, **links)
+                    + renderer.render(body))
+
+        pages.append(ArchivePage(
+            url, "version",
+            title=strings.format("version_title", title=version.title or doc.page, date=date_text),
+            heading=version.title or doc.page, description=notice,
+            key=_digest(salt, url, notice, version.data, repr(sorted(links.items()))),
+            content=version_content))
+        previous = doc.previous(version)
+        if previous is not None and redline_url:
+            pages.append(_redline(doc, strings, labels, salt, redline_url, previous, version,
+                                  heading=strings.format("redline_title", date=date_text),
+                                  intro=strings.format("redline_intro", date=date_text,
+                                                       previous=dates.long_date(previous.day, lang)),
+                                  summary=version.summary, about=version))
+        if compare_url and current is not None:
+            current_date = dates.long_date(current.day, lang)
+            pages.append(_redline(doc, strings, labels, salt, compare_url, version, current,
+                                  heading=strings.format("compare_title", date=date_text),
+                                  intro=strings.format("compare_intro", date=date_text,
+                                                       current=current_date),
+                                  summary=None, about=version))
+    return pages
+
+
+def _redline(doc: PolicyDoc, strings: Strings, labels: Labels, salt: str, url: str,
+             old: Version, new: Version, *, heading: str, intro: str, summary: str | None,
+             about: Version) -> ArchivePage:
+    links = {"version_href": relative_url(url, doc.version_url(about)),
+             "current_href": relative_url(url, doc.base),
+             "changelog_href": relative_url(url, doc.changelog_url)}
+
+    def content() -> str:
+        return render("redline.html", intro=intro, summary=summary, strings=strings.texts,
+                      result=redline(old.body, new.body, labels=labels), **links)
+
+    return ArchivePage(
+        url, "redline", title=f"{heading} – {new.title or doc.page}", heading=heading,
+        description=intro,
+        key=_digest(salt, url, intro, summary or "", old.data, new.data, repr(sorted(links.items()))),
+        content=content)
+
+
+def page_key(shell: str, page: ArchivePage) -> str:
+    """The key of a finished page: its content's key and the shell around it."""
+    return _digest(shell, page.key)
+
+
+def salt(texts: dict[str, str], extensions: object, configs: object) -> str:
+    """A digest of what every archived page is made with besides its own text: this
+    package's code and templates, the site's words, and the Markdown settings."""
+    package = Path(__file__).parent
+    files = sorted([*package.glob("*.py"), *(package / "templates").glob("*")])
+    return _digest(*(f.read_bytes() for f in files), repr(sorted(texts.items())),
+                   repr(extensions), repr(configs))
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+_LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+
+
+def rebase_links(body: str, from_page: str, page_url: str,
+                 url_of: Callable[[str], str | None]) -> str:
+    """Point the relative links of an archived text at today's pages, from its new URL.
+
+    An archived text was written as `from_page` (a path inside the language folder); shown at
+    `page_url`, its relative links would break. A link whose target page no longer exists
+    keeps its words and loses its link, so an old version never fails the build.
+    """
+    base = posixpath.dirname(from_page)
+
+    def replace(match: re.Match) -> str:
+        opening, target, closing = match.groups()
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", target, re.I):
+            return match.group(0)
+        path, _, anchor = target.partition("#")
+        url = url_of(posixpath.normpath(posixpath.join(base, path)))
+        if url is None:  # the target is gone: keep the words, drop the link
+            return "" if opening.startswith("!") else opening[1:-2]
+        return f"{opening}{relative_url(page_url, url)}{'#' + anchor if anchor else ''}{closing}"
+
+    return _LINK.sub(replace, body)
