@@ -92,6 +92,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except PolicySiteError as exc:
         raise PluginError(str(exc)) from exc
     _add_report_pages_to_nav(config, _build.catalog)
+    if not _build.settings.archive and config.nav:  # no change log is built: not in the nav
+        changelogs = {d.changelog_url[len(d.prefix):].rstrip("/") + ".md" for d in _build.docs}
+        config.nav = [x for x in config.nav if not (isinstance(x, str) and x in changelogs)]
     return config
 
 

@@ -2,7 +2,7 @@
 
 Everything after this module (versions, dates, redlines, archive, feeds, manifest) is pure
 and works on the `History` it returns. One `git log` walks the first-parent chain of HEAD and
-one `git cat-file --batch` (GitPython's object database) reads the file contents, whatever the
+one `git cat-file --batch` (GitPython's object database) reads the file contents it is asked for, whatever the
 number of pages and languages: the plugins users pick instead run one `git log` per page and
 per language, which is what makes them slow on a long history.
 
@@ -25,9 +25,34 @@ _FIELD = "\x1f"
 _FORMAT = f"{_RECORD}%H{_FIELD}%at{_FIELD}%ct{_FIELD}%B{_FIELD}"
 
 
+class BlobStore:
+    """File contents by blob id, read on demand through one `git cat-file --batch` process.
+
+    On demand, because a build that shows only dates needs the newest one or two revisions
+    of each page, not all of them; each blob is read once however often it is asked for.
+    """
+
+    def __init__(self, repo) -> None:
+        self._repo = repo  # keeps the cat-file process alive
+        self._data: dict[str, bytes] = {}
+        self._text: dict[str, str] = {}
+
+    def data(self, blob: str) -> bytes:
+        found = self._data.get(blob)
+        if found is None:
+            found = self._data[blob] = self._repo.odb.stream(bytes.fromhex(blob)).read()
+        return found
+
+    def text(self, blob: str) -> str:
+        found = self._text.get(blob)
+        if found is None:
+            found = self._text[blob] = self.data(blob).decode("utf-8", errors="replace")
+        return found
+
+
 @dataclass(frozen=True)
 class Revision:
-    """One commit that touched one file, with the file's text as that commit left it."""
+    """One commit that touched one file; its content is read when first asked for."""
 
     commit: str
     path: str
@@ -35,12 +60,17 @@ class Revision:
     authored: datetime
     committed: datetime
     message: str
-    data: bytes
-    """The file's bytes at this commit: what `git show COMMIT:PATH` prints."""
+    blob: str
+    store: BlobStore = field(repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes at this commit: what `git show COMMIT:PATH` prints."""
+        return self.store.data(self.blob)
 
     @property
     def text(self) -> str:
-        return self.data.decode("utf-8", errors="replace")
+        return self.store.text(self.blob)
 
 
 @dataclass(frozen=True)
@@ -112,9 +142,9 @@ def read_history(folder: Path | str, docs_dir: Path | str, *, now: datetime | No
         changes = _parse_log(raw)
         _refuse_future(changes, now or datetime.now(UTC))
         files = _follow_renames(changes, docs)
-        blobs = _read_blobs(repo, {blob for revs in files.values() for _, _, blob in revs})
+        store = BlobStore(repo)
         history = {
-            path: tuple(Revision(c.commit, p, c.authored, c.committed, c.message, blobs[blob])
+            path: tuple(Revision(c.commit, p, c.authored, c.committed, c.message, blob, store)
                         for c, p, blob in revs)
             for path, revs in files.items()
         }
@@ -214,11 +244,6 @@ def _follow_renames(commits: list[_Commit], docs: str) -> dict[str, list[tuple[_
     for revs in grouped.values():
         revs.reverse()
     return grouped
-
-
-def _read_blobs(repo, shas: set[str]) -> dict[str, bytes]:
-    """Read blobs through GitPython's persistent `git cat-file --batch` process."""
-    return {sha: repo.odb.stream(bytes.fromhex(sha)).read() for sha in sorted(shas)}
 
 
 def _dirty_paths(repo, docs: str) -> frozenset[str]:

@@ -13,7 +13,7 @@ from enum import Enum
 
 from .history import History
 from .settings import Settings
-from .versions import Version, build_versions
+from .versions import Version, build_versions, latest_version
 
 
 class Status(Enum):
@@ -95,7 +95,12 @@ def page_doc(history: History | None, settings: Settings, docs_dir: str, languag
     if history is None:
         versions, status = (), Status.PREVIEW
     else:
-        versions = build_versions(history.revisions(source), settings.timezone)
+        revisions = history.revisions(source)
+        if settings.archive:
+            versions = build_versions(revisions, settings.timezone)
+        else:  # dates only: the newest version is all that is shown
+            latest = latest_version(revisions, settings.timezone)
+            versions = (latest,) if latest else ()
         dirty = source in history.dirty or not versions
         status = Status.UNPUBLISHED if dirty else Status.PUBLISHED
     return PolicyDoc(language, page, source, settings.url_prefix(language), versions, status)

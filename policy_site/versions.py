@@ -160,6 +160,31 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo) -> tuple[Version
     return tuple(found)
 
 
+def latest_version(revisions: Sequence[Revision], tz: ZoneInfo) -> Version | None:
+    """The newest version alone, reading only the revisions needed to find it.
+
+    For a build that shows dates only: walking back from the newest revision, the first one
+    that changed what a reader sees (and is not editorial) starts the newest version. Its
+    `number` is 0 and its summary unknown, since the versions before it are not counted.
+    """
+    views: dict[int, str] = {}
+
+    def view(i: int) -> str:
+        if i not in views:
+            views[i] = reader_view(revisions[i].text, revisions[i].path)
+        return views[i]
+
+    for i in range(len(revisions) - 1, -1, -1):
+        rev = revisions[i]
+        if i == 0 or (view(i) != view(i - 1) and not is_editorial(rev.message)):
+            published, imported = version_date(rev, tz)
+            day = dates.local_day(published, tz)
+            return Version(source=revisions[-1].path, number=0, slug=day.isoformat(),
+                           published=published, day=day, imported=imported, commit=rev.commit,
+                           path=rev.path, data=rev.data, summary=None)
+    return None
+
+
 def _summary(rev: Revision, previous: Version | None) -> str | None:
     meta = frontmatter.parse(rev.text, rev.path).meta
     summary = meta.get(SUMMARY_FIELD)

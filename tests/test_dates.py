@@ -226,3 +226,24 @@ def test_a_page_opts_in_to_a_date_through_front_matter(site: Repo):
     assert build.ok, build.log
     assert '<time datetime="2023-04-05">April 5, 2023</time>' in stamp(build, "en/reports/")
     assert 'class="policy-stamp' not in build.html("reports/crash-report/")
+
+
+def test_dates_only_build_shows_the_same_dates(site: Repo):
+    site.commit("Fix a typo\n\nEditorial: yes", "2022-01-01T12:00:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY.replace("sicheren", "sichren"), summary="Erste Fassung.")})
+    site.commit("Re-wrap", "2022-02-01T12:00:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY.replace("sicheren", "sichren").replace(" Server", "\nServer"),
+                                         summary="Erste Fassung.")})
+    site.commit("English change", "2022-03-03T12:00:00+00:00",
+                {"docs/en/policy.md": en(EN_BODY + "\n\nMore.", summary="More.")})
+    config = (site.path / "mkdocs.yml").read_text(encoding="utf-8")
+    site.write({"mkdocs.yml": config.replace("  policies:\n", "  policies:\n    archive: false\n", 1),
+                "docs/de/index.md": "# Start\n", "docs/en/index.md": "# Home\n",
+                "docs/de/reports/index.md": "# Berichte\n", "docs/en/reports/index.md": "# Reports\n"})
+    site.commit("Dates only", "2022-04-04T12:00:00+00:00")
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2021-03-04"' in stamp(build, "policy/")
+    assert 'datetime="2022-03-03"' in stamp(build, "en/policy/")
+    assert not (build.site / "policy/versions").exists()
+    assert "changes/" not in stamp(build, "policy/")
