@@ -166,3 +166,16 @@ def test_new_version_without_summary_is_a_strict_build_warning(repo: Repo):
     assert not build.ok
     assert "docs/de/policy.md: the newest version (2020-02-02, commit " in build.log
     assert "has no change summary. Fix: write what changed" in build.log
+
+
+def test_readme_documents_every_manifest_field(history):
+    """The schema in the README and the file the build writes name the same fields."""
+    from conftest import ROOT
+
+    _, _, build = history
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### `versions.json`"):readme.index("## Adding a language")]
+    documented = set(re.findall(r"^\| `(?:[a-z_]+\[\]\.)?([a-z_0-9]+)(?:\[\])?`", table, re.M))
+    data = json.loads((build.site / "versions.json").read_text(encoding="utf-8"))
+    produced = set(data) | set(data["policies"][0]) | set(data["policies"][0]["versions"][0])
+    assert documented == produced
