@@ -8,22 +8,31 @@ figures; the tests assert the output, never the time, because a CI machine's spe
 ours to assert.
 
     python benchmarks/redline_bench.py --size 200 --repeat 7
+
+With `--history FOLDER` it measures the real workload of a site build instead: a repository
+made by benchmarks/generate.py (or any site), each version of each `docs/<lang>/policy-*.md`
+compared with the version before it and with the current version, as the archive does.
+
+    python benchmarks/generate.py -L 3 -P 10 -C 500 /tmp/big
+    python benchmarks/redline_bench.py --history /tmp/big
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import random
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policy_site.redline import Redline, redline  # noqa: E402
+from policy_site.redline import Redline, _clear_caches, redline  # noqa: E402
 
 WORDS = (
     "Daten Verarbeitung Einwilligung Zweck Speicherung Löschung Auskunft Recht Größe "
@@ -117,10 +126,77 @@ def timed(call: Callable[[], Redline], repeat: int) -> tuple[float, float, Redli
     times = []
     result = call()  # warm up: imports and regular expressions compiled
     for _ in range(repeat):
+        _clear_caches()  # the same texts again: without this, every run after the first is free
         start = time.perf_counter()
         result = call()
         times.append((time.perf_counter() - start) * 1000)
     return min(times), statistics.median(times), result
+
+
+def history_calls(folder: Path) -> list[tuple[str, Any, Any]]:
+    """The redlines a build of the site in `folder` makes, in the order it makes them: for
+    every `docs/<lang>/policy-*.md`, each version against the one before it ("consecutive")
+    and each version but the current against the current ("current"), as (kind, old, new)
+    with old and new `Version`s."""
+    from zoneinfo import ZoneInfo
+
+    from policy_site.history import read_history
+    from policy_site.versions import build_versions
+
+    history = read_history(folder, folder / "docs")
+    calls = []
+    for path in sorted(history.files):
+        parts = Path(path).parts
+        if len(parts) != 3 or parts[0] != "docs" or not parts[2].startswith("policy-"):
+            continue
+        versions = build_versions(history.revisions(path), ZoneInfo("Europe/Berlin"))
+        for previous, version in zip((None, *versions), versions):
+            if previous is not None:
+                calls.append(("consecutive", previous, version))
+            if version is not versions[-1]:
+                calls.append(("current", version, versions[-1]))
+    return calls
+
+
+def run_history(folder: Path, repeat: int) -> int:
+    """Time the redlines of a build of the site in `folder`; print totals, per call, words.
+
+    Each run starts cold (`_clear_caches`): the redline remembers what it read and compared
+    between calls, as it does during one build, but a second run must not find the first's.
+    `Version.body` is read outside the clock, afresh for every call as the build does.
+    """
+    start = time.perf_counter()
+    calls = history_calls(folder)
+    print(f"history: {folder}, read in {time.perf_counter() - start:.1f} s; "
+          f"best of {repeat} runs, each from cold caches")
+    kinds = {"consecutive": "consecutive versions", "current": "against the current"}
+    best: dict[str, tuple[float, float, list[Redline]]] = {}
+    for _ in range(repeat):
+        _clear_caches()
+        gc.collect()
+        times: dict[str, list[float]] = {kind: [] for kind in kinds}
+        results: dict[str, list[Redline]] = {kind: [] for kind in kinds}
+        for kind, old, new in calls:
+            old_body, new_body = old.body, new.body
+            begin = time.perf_counter()
+            result = redline(old_body, new_body)
+            times[kind].append(time.perf_counter() - begin)
+            results[kind].append(result)
+        for kind in kinds:
+            if kind not in best or sum(times[kind]) < best[kind][0]:
+                best[kind] = (sum(times[kind]), max(times[kind], default=0.0), results[kind])
+    print(f"{'kind':24} {'calls':>6} {'total':>9} {'per call':>10} {'max':>9} "
+          f"{'ins':>8} {'del':>8} {'blocks':>7}  digest of the HTML")
+    for kind, name in kinds.items():
+        total, slowest, results = best[kind]
+        digest = hashlib.sha256("\0".join(r.html for r in results).encode()).hexdigest()[:12]
+        print(f"{name:24} {len(results):6} {total:8.2f}s "
+              f"{total * 1000 / max(1, len(results)):8.2f}ms {slowest * 1000:7.1f}ms "
+              f"{sum(r.inserted_words for r in results):8} "
+              f"{sum(r.deleted_words for r in results):8} "
+              f"{sum(r.changed_blocks for r in results):7}  {digest}")
+    print(f"{'all':24} {len(calls):6} {sum(b[0] for b in best.values()):8.2f}s")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,10 +206,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=200, help="size of a policy in KB (200)")
     parser.add_argument("--changed", type=float, default=0.05,
                         help="share of blocks edited in the partial-change case (0.05)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per case (5)")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="timed runs per case (5; with --history 1)")
+    parser.add_argument("--history", type=Path, metavar="FOLDER",
+                        help="time the redlines a build of the site in FOLDER makes instead "
+                             "(a repository from benchmarks/generate.py)")
     args = parser.parse_args(argv)
+    if args.repeat is None:
+        args.repeat = 1 if args.history else 5
     if args.size < 1 or args.repeat < 1 or not 0 < args.changed <= 1:
         parser.error("--size and --repeat must be at least 1, --changed between 0 and 1")
+    if args.history is not None:
+        if not (args.history / "docs").is_dir():
+            parser.error(f"--history {args.history}: no docs folder there")
+        return run_history(args.history.resolve(), args.repeat)
 
     rng = random.Random(args.seed)
     blocks = document(rng, args.size)

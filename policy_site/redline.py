@@ -29,6 +29,10 @@ tag to keep.
 
 Pure: two Markdown bodies in, a `Redline` out; it knows nothing of MkDocs or git. It runs for
 every version on every build, so it is written for speed (see benchmarks/redline_bench.py).
+A build compares each version with the one before it and with the current one, so the same
+texts, blocks and pairs of blocks come back call after call: what was read and compared is
+remembered between calls, in bounded caches keyed by the texts themselves. A cache makes a
+redline faster, never different.
 """
 
 from __future__ import annotations
@@ -190,8 +194,8 @@ def _blocks(markdown: str, memo: dict | None = None) -> list[_Block]:
     are skipped; the lines of one paragraph are joined, so re-wrapping changes nothing.
 
     It reads every block of both versions on every build, so the common case is fast: a
-    paragraph of running text between two blank lines is taken whole, and one that the
-    other version has too (`memo`, shared by the two calls of one redline) is not read again.
+    paragraph of running text between two blank lines is taken whole, and one that was
+    read before (`memo`, kept between redlines: see `_MEMO`) is not read again.
     Everything else is read line by line.
     """
     if not unicodedata.is_normalized("NFC", markdown):
@@ -247,11 +251,11 @@ _MEMO: dict = {}
 """The memo of `_blocks` kept between redlines: a build compares each version with the one
 before it and with the current one, so most paragraphs have been read before."""
 
-MEMO_LIMIT = 50_000
+MEMO_LIMIT = 5_000
 """Entries `_MEMO` may hold before it is emptied, so that a long build's memory stays bounded."""
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)
 def _parsed(markdown: str) -> tuple[_Block, ...]:
     """`_blocks`, remembered: a build reads each version up to three times (as the new one,
     as the old one against the next, against the current) and the current one every time.
@@ -265,7 +269,7 @@ def _parsed(markdown: str) -> tuple[_Block, ...]:
 def _clear_caches() -> None:
     """Forget what earlier redlines read and compared (for benchmarks: a cold start)."""
     _MEMO.clear()
-    for cached in (_parsed, _marked, _words, _word_count):
+    for cached in (_parsed, _pairs, _marked, _words, _word_count):
         cached.cache_clear()
 
 
@@ -541,7 +545,7 @@ class _Entry(NamedTuple):
     deleted: int = 0
 
 
-def _changes(old: Sequence[_Block], new: Sequence[_Block]) -> list[list[_Block] | _Entry]:
+def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Block] | _Entry]:
     """The redline in reading order: runs of unchanged blocks (lists of blocks of the new
     version), and blocks that changed, were deleted or were inserted (`_Entry`s).
 
@@ -611,9 +615,17 @@ def _changes(old: Sequence[_Block], new: Sequence[_Block]) -> list[list[_Block] 
     return out
 
 
-def _pairs(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int | None, int | None]]:
+@functools.lru_cache(maxsize=1024)
+def _pairs(old: tuple[_Block, ...],
+           new: tuple[_Block, ...]) -> tuple[tuple[int | None, int | None], ...]:
     """Which old and new blocks of a region to compare word by word, in reading order;
-    (i, None) is a deleted block and (None, j) an inserted one."""
+    (i, None) is a deleted block and (None, j) an inserted one. Remembered: compared with
+    the current version, most regions of one version are those of the version before."""
+    return tuple(_pairing(old, new))
+
+
+def _pairing(old: tuple[_Block, ...],
+             new: tuple[_Block, ...]) -> list[tuple[int | None, int | None]]:
     if not old or not new:
         return [(i, None) for i in range(len(old))] + [(None, j) for j in range(len(new))]
     if len(old) == len(new) == 1 and old[0].shape == new[0].shape:
@@ -674,14 +686,15 @@ def _pairs(old: Sequence[_Block], new: Sequence[_Block]) -> list[tuple[int | Non
     return out
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _words(text: str) -> frozenset[str]:
     """The distinct words of a block's text, which `_pairs` compares."""
     return frozenset(_WORD.findall(text))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _word_count(text: str) -> int:
+    """The words of a wholly inserted or deleted block, which the counts count."""
     return len(_WORD.findall(text))
 
 
@@ -699,7 +712,7 @@ def _compared(old: _Block, new: _Block) -> _Entry:
     return _Entry(status, new, inner, inserted, deleted)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _marked(old: str, new: str) -> tuple[str, str, int, int]:
     """The status, inner HTML and counts of inserted and deleted words of a paired block.
 

@@ -356,3 +356,61 @@ def test_the_result_does_not_depend_on_the_machine():
     old = " ".join(f"word{n % 37}" for n in range(3000)) + "."
     new = " ".join(f"word{n % 41}" for n in range(3000)) + "."
     assert redline(old, new) == redline(old, new)
+
+
+# --- what is remembered between redlines -------------------------------------------------------
+
+def test_what_is_remembered_between_redlines_never_changes_an_answer():
+    """A build compares each version with the one before it and with the current one; the
+    texts, blocks and pairs it has seen are remembered. Each answer must be the one a
+    redline gives that has seen nothing before, whatever came before it."""
+    from policy_site.redline import _clear_caches
+
+    base = [
+        "# Policy", "We keep your data for thirty days.", "See [the notice] for more.",
+        "- Server logs\n- Crash reports\n    - nested item", "1. First\n2. Second",
+        "| Data | Kept |\n|---|---|\n| Logs | 30 days |", "```\ncode line\n```",
+        "> Quoted text.", "Text with a no-break\u00a0space.", "Not applicable.",
+    ]
+    versions = [base]
+    for n, (index, text) in enumerate([
+        (1, "We keep your data for sixty days."),
+        (2, "See [the notice] for more.\n\n[the notice]: notice.md"),  # the label is a link now
+        (3, "- Server logs\n- Cookie reports\n- Crash reports\n    - nested item"),
+        (8, "Text with a no-break\u00a0space, amended."),
+        (1, "We keep your personal data for sixty days, then delete it."),
+        (9, "Not applicable. Not applicable."),
+    ]):
+        version = list(versions[-1])
+        version[index] = text
+        if n % 2:
+            version.append(base[9])  # a block that occurs often
+        versions.append(version)
+    bodies = ["\n\n".join(v) + "\n" for v in versions]
+    calls = [(old, new) for old, new in zip(bodies, bodies[1:])]
+    calls += [(old, bodies[-1]) for old in bodies[:-1]]
+    calls += [(new, old) for old, new in calls]  # and back, so that every text is old and new
+    remembered = [redline(old, new) for old, new in calls]
+    for (old, new), result in zip(calls, remembered, strict=True):
+        _clear_caches()
+        assert redline(old, new) == result
+    # The label became a link in the second version: its brackets are gone, the rest stays.
+    assert redline(bodies[1], bodies[2]).html == html(
+        "<h1>Policy</h1>",
+        "<p>We keep your data for sixty days.</p>",
+        '<p class="redline-changed">See <del>[</del>the notice<del>]</del> for more.</p>',
+        "<ul><li>Server logs</li></ul>",
+        '<details class="redline-fold"><summary>9 unchanged paragraphs</summary>',
+        "<ul><li>Crash reports",
+        "<ul><li>nested item</li></ul></li></ul>",
+        "<ol><li>First</li>",
+        "<li>Second</li></ol>",
+        '<p class="redline-row">Data | Kept</p>',
+        '<p class="redline-row">Logs | 30 days</p>',
+        '<pre class="redline-code"><code>code line</code></pre>',
+        "<blockquote><p>Quoted text.</p></blockquote>",
+        "<p>Text with a no-break\u00a0space.</p>",
+        "</details>",
+        "<p>Not applicable.</p>",
+        '<p class="redline-inserted"><ins>Not applicable.</ins></p>',
+    )
