@@ -32,7 +32,6 @@ SUMMARY_FIELD = "summary"
 """The front-matter field that holds the summary of the change a version makes."""
 
 _TRAILER = re.compile(r"^(Editorial|Published)[ \t]*:[ \t]*(.+?)[ \t]*$", re.I | re.M)
-_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|<)")
 
 
 @dataclass(frozen=True)
@@ -93,19 +92,20 @@ def reader_view(text: str, path: str = "<text>") -> str:
     """
     source = frontmatter.parse(text, path)
     shown = [f"{k}: {source.meta[k]}" for k in DISPLAYED_FIELDS if source.meta.get(k) is not None]
-    blocks: list[str] = []
-    for block in re.split(r"\n[ \t]*\n", source.body.replace("\r\n", "\n")):
-        lines: list[str] = []
-        for line in block.split("\n"):
-            if not line.strip():
-                continue
-            if lines and not _BLOCK_START.match(line):
-                lines[-1] += " " + line.strip()
-            else:
-                lines.append(line.strip())
-        if lines:
-            blocks.append("\n".join(" ".join(x.split()) for x in lines))
-    return "\n".join(shown) + "\n\n" + "\n\n".join(blocks)
+    body = source.body.replace("\r\n", "\n").strip()
+    blocks = []
+    for block in _BLANK_LINES.split(body):
+        block = _CONTINUATION.sub(" ", block)  # a wrapped line joins the line before it
+        block = _SPACES.sub(" ", block)
+        blocks.append(_LINE_EDGES.sub("\n", block).strip())
+    return "\n".join(shown) + "\n\n" + "\n\n".join(b for b in blocks if b)
+
+
+# Regular expressions rather than a loop over lines: history runs this on every revision.
+_BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
+_CONTINUATION = re.compile(r"[^\S\n]*\n[^\S\n]*(?![-*+][^\S\n]|\d+[.)][^\S\n]|#|>|\||```|~~~|<)")
+_SPACES = re.compile(r"[^\S\n]+")
+_LINE_EDGES = re.compile(r" ?\n ?")
 
 
 def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:

@@ -1,0 +1,87 @@
+"""Pure unit tests of what counts as a version and when it is dated (no git, no MkDocs)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from policy_site.history import Revision
+from policy_site.versions import build_versions, latest_version, reader_view
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class Texts:
+    """Blob contents from a dict: the in-memory counterpart of history.BlobStore."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, str] = {}
+
+    def data(self, blob: str) -> bytes:
+        return self.blobs[blob].encode()
+
+    def text(self, blob: str) -> str:
+        return self.blobs[blob]
+
+
+def revisions(*steps: tuple[str, str, str]) -> tuple[Revision, ...]:
+    """(ISO date, commit message, file text) for each commit, oldest first."""
+    texts = Texts()
+    out = []
+    for n, (when, message, text) in enumerate(steps):
+        texts.blobs[f"b{n}"] = text
+        instant = datetime.fromisoformat(when).astimezone(UTC)
+        out.append(Revision(f"{n:040x}", "docs/de/policy.md", instant, instant, message, f"b{n}", texts))
+    return tuple(out)
+
+
+def page(body: str, **meta: str) -> str:
+    front = "".join(f"{k}: {v}\n" for k, v in {"title": "T", **meta}.items())
+    return f"---\n{front}---\n\n# T\n\n{body}\n"
+
+
+@pytest.mark.parametrize("old, new, same", [
+    ("one two three", "one\ntwo   three", True),
+    ("- a\n- b", "- a\n-   b", True),
+    ("- a\n- b", "- a - b", False),
+    ("para one\n\npara two", "para one\n\n\n\npara two", True),
+    ("para one\n\npara two", "para one para two", False),
+    ("word", "Word", False),
+])
+def test_reader_view_ignores_only_what_a_reader_cannot_see(old, new, same):
+    assert (reader_view(page(old)) == reader_view(page(new))) is same
+
+
+def test_hidden_front_matter_does_not_count_but_the_title_does():
+    assert reader_view(page("x", summary="a")) == reader_view(page("x", summary="b"))
+    assert reader_view(page("x")) != reader_view(page("x", title="Other"))
+
+
+def test_versions_follow_visible_changes_and_skip_editorial_commits():
+    revs = revisions(
+        ("2020-01-01T10:00:00+00:00", "Import\n\nPublished: 2017-06-28", page("a b c", summary="First")),
+        ("2020-02-01T10:00:00+00:00", "Re-wrap", page("a\nb c", summary="First")),
+        ("2020-03-01T10:00:00+00:00", "Change", page("a b d", summary="Second")),
+        ("2020-03-01T20:00:00+00:00", "Same day", page("a b e", summary="Third")),
+        ("2020-04-01T10:00:00+00:00", "Typo\n\nEditorial: yes", page("a b f", summary="Third")),
+        ("2020-05-01T22:30:00+00:00", "Late", page("a b g", summary="Third")),
+    )
+    versions = build_versions(revs, BERLIN)
+    assert [v.slug for v in versions] == ["2017-06-28", "2020-03-01", "2020-03-01-2", "2020-05-02"]
+    assert [v.summary for v in versions] == ["First", "Second", "Third", None]
+    assert versions[0].imported and not versions[1].imported
+    latest = latest_version(revs, BERLIN)
+    assert (latest.day, latest.commit) == (versions[-1].day, versions[-1].commit)
+
+
+def test_latest_version_skips_trailing_editorial_and_invisible_commits():
+    revs = revisions(
+        ("2020-01-01T10:00:00+00:00", "Add", page("a")),
+        ("2020-02-01T10:00:00+00:00", "Change", page("b")),
+        ("2020-03-01T10:00:00+00:00", "Typo\n\nEditorial: yes", page("c")),
+        ("2020-04-01T10:00:00+00:00", "Describe", page("c", description="d")),
+    )
+    assert latest_version(revs, BERLIN).day.isoformat() == "2020-02-01"
+    assert build_versions(revs, BERLIN)[-1].day.isoformat() == "2020-02-01"
