@@ -8,7 +8,10 @@ per language, which is what makes them slow on a long history.
 
 Why the first-parent chain: on main, a pull request lands as one merge (or squash) commit.
 Diffing each first-parent commit against its first parent attributes a change to the moment
-it was merged, which is when it was published, and not to when an editor first typed it.
+it was merged, which is when it was published, and not to when an editor first typed it. A
+merge commit takes the trailers of the commits it brings in (one more `git rev-list`, only
+when there are merges), so an editor's `Editorial: yes` survives "Create a merge commit"
+and the merge commit GitHub checks a pull request with.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from .errors import PolicySiteError
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
-_FORMAT = f"{_RECORD}%H{_FIELD}%at{_FIELD}%ct{_FIELD}%B{_FIELD}"
+_FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%at{_FIELD}%ct{_FIELD}%B{_FIELD}"
 
 
 class BlobStore:
@@ -140,6 +143,8 @@ def read_history(folder: Path | str, docs_dir: Path | str, *, now: datetime | No
             f"--format={_FORMAT}", "HEAD", "--", docs,
         )
         changes = _parse_log(raw)
+        if any(c.merged_from for c in changes):
+            changes = _with_merged_trailers(repo, changes)
         _refuse_future(changes, now or datetime.now(UTC))
         files = _follow_renames(changes, docs)
         store = BlobStore(repo)
@@ -161,6 +166,8 @@ def read_history(folder: Path | str, docs_dir: Path | str, *, now: datetime | No
 @dataclass(frozen=True)
 class _Commit:
     commit: str
+    merged_from: tuple[str, ...]
+    """The parents after the first, for a merge commit."""
     authored: datetime
     committed: datetime
     message: str
@@ -172,7 +179,7 @@ def _parse_log(raw: str) -> list[_Commit]:
     """Parse `git log --raw -z` output, newest commit first."""
     commits = []
     for record in raw.split(_RECORD)[1:]:
-        sha, authored, committed, message, rest = record.split(_FIELD, 4)
+        sha, parents, authored, committed, message, rest = record.split(_FIELD, 5)
         tokens = rest.split("\0")
         entries = []
         i = 0
@@ -191,13 +198,52 @@ def _parse_log(raw: str) -> list[_Commit]:
                 entries.append((letter, new_blob, tokens[i], None))
                 i += 1
         commits.append(_Commit(
-            sha,
+            sha, tuple(parents.split()[1:]),
             datetime.fromtimestamp(int(authored), UTC),
             datetime.fromtimestamp(int(committed), UTC),
             message,
             tuple(entries),
         ))
     return commits
+
+
+def _with_merged_trailers(repo, commits: list[_Commit]) -> list[_Commit]:
+    """Give each merge commit the trailers of the commits it brings in.
+
+    A pull request checked in CI is GitHub's merge commit, and a pull request merged with
+    "Create a merge commit" lands as one: the editor's `Editorial: yes` or `Published:` is in
+    the branch's commits, not in the merge's message. A merge counts as editorial when all
+    the commits it brings in are; a `Published:` date in any of them applies to it.
+    """
+    import dataclasses
+
+    from .versions import trailers
+
+    chain = set(repo.git.rev_list("--first-parent", "HEAD").split())
+    out = []
+    for c in commits:
+        if not c.merged_from:
+            out.append(c)
+            continue
+        messages = []
+        stack = [repo.commit(p) for p in c.merged_from]
+        seen: set[str] = set()
+        while stack:  # the branch's commits, down to where it left the first-parent chain
+            commit = stack.pop()
+            if commit.hexsha in seen or commit.hexsha in chain:
+                continue
+            seen.add(commit.hexsha)
+            messages.append(commit.message)
+            stack.extend(commit.parents)
+        found = [trailers(m) for m in messages]
+        extra = []
+        if found and all(t.get("editorial", "").lower() in {"yes", "true", "ja"} for t in found):
+            extra.append("Editorial: yes")
+        published = sorted({t["published"] for t in found if "published" in t})
+        if published:
+            extra.append(f"Published: {published[0]}")
+        out.append(dataclasses.replace(c, message=c.message + "\n\n" + "\n".join(extra)) if extra else c)
+    return out
 
 
 def _refuse_future(commits: list[_Commit], now: datetime) -> None:

@@ -138,25 +138,46 @@ def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:
 
 
 def build_versions(revisions: Sequence[Revision], tz: ZoneInfo) -> tuple[Version, ...]:
-    """The versions of one page, oldest first, from its revisions (oldest first)."""
-    found: list[Version] = []
+    """The versions of one page, oldest first, from its revisions (oldest first).
+
+    A version's summary is the `summary` field as the last revision before the next version
+    left it, when that differs from the one before: so a summary forgotten in the pull
+    request can still be written in a later one (a change to the summary alone is invisible
+    to readers and makes no version).
+    """
+    starts: list[int] = []
     seen_view: str | None = None
-    for rev in revisions:
+    for i, rev in enumerate(revisions):
         view = reader_view(rev.text, rev.path)
         if view == seen_view:
             continue
-        editorial = is_editorial(rev.message)
         seen_view = view
-        if editorial and found:
+        if starts and is_editorial(rev.message):
             continue
+        starts.append(i)
+    found: list[Version] = []
+    previous_field: str | None = None
+    for n, start in enumerate(starts):
+        rev = revisions[start]
+        end = starts[n + 1] - 1 if n + 1 < len(starts) else len(revisions) - 1
         published, imported = version_date(rev, tz)
         day = dates.local_day(published, tz)
-        summary = _summary(rev, found[-1] if found else None)
+        if found and published < found[-1].published:
+            raise PolicySiteError(
+                f"commit {rev.commit[:12]} starts a version dated {day.isoformat()}, "
+                f"before the version it follows ({found[-1].day.isoformat()}, commit "
+                f"{found[-1].commit[:12]}); the versions would be out of order.",
+                path=rev.path,
+                fix="a 'Published:' date can only be declared for a page's first commit; "
+                    "check the dates of both commits.")
+        field = _summary_field(revisions[end])
         found.append(Version(
-            source=revisions[-1].path, number=len(found) + 1,
+            source=revisions[-1].path, number=n + 1,
             slug=_slug(day, (v.day for v in found)), published=published, day=day,
-            imported=imported, commit=rev.commit, path=rev.path, data=rev.data, summary=summary,
+            imported=imported, commit=rev.commit, path=rev.path, data=rev.data,
+            summary=field if field != previous_field else None,
         ))
+        previous_field = field
     return tuple(found)
 
 
@@ -185,15 +206,11 @@ def latest_version(revisions: Sequence[Revision], tz: ZoneInfo) -> Version | Non
     return None
 
 
-def _summary(rev: Revision, previous: Version | None) -> str | None:
-    meta = frontmatter.parse(rev.text, rev.path).meta
-    summary = meta.get(SUMMARY_FIELD)
+def _summary_field(rev: Revision) -> str | None:
+    summary = frontmatter.parse(rev.text, rev.path).meta.get(SUMMARY_FIELD)
     if not isinstance(summary, str) or not summary.strip():
         return None
-    summary = " ".join(summary.split())
-    if previous is not None and previous.summary == summary:
-        return None  # the editor changed the text but not the summary: it describes the last change
-    return summary
+    return " ".join(summary.split())
 
 
 def _slug(day: date, earlier_days: Iterable[date]) -> str:

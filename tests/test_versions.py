@@ -33,7 +33,7 @@ def revisions(*steps: tuple[str, str, str]) -> tuple[Revision, ...]:
     for n, (when, message, text) in enumerate(steps):
         texts.blobs[f"b{n}"] = text
         instant = datetime.fromisoformat(when).astimezone(UTC)
-        out.append(Revision(f"{n:040x}", "docs/de/policy.md", instant, instant, message, f"b{n}", texts))
+        out.append(Revision((f"{n + 1:x}" * 40)[:40], "docs/de/policy.md", instant, instant, message, f"b{n}", texts))
     return tuple(out)
 
 
@@ -85,3 +85,25 @@ def test_latest_version_skips_trailing_editorial_and_invisible_commits():
     )
     assert latest_version(revs, BERLIN).day.isoformat() == "2020-02-01"
     assert build_versions(revs, BERLIN)[-1].day.isoformat() == "2020-02-01"
+
+
+def test_a_forgotten_summary_can_be_written_after_the_merge():
+    revs = revisions(
+        ("2020-01-01T10:00:00+00:00", "Add", page("a", summary="First")),
+        ("2020-02-01T10:00:00+00:00", "Change", page("b", summary="First")),
+        ("2020-02-05T10:00:00+00:00", "Summary for the change", page("b", summary="Second")),
+    )
+    versions = build_versions(revs, BERLIN)
+    assert [(v.slug, v.summary) for v in versions] == [("2020-01-01", "First"), ("2020-02-01", "Second")]
+    assert versions[1].commit == revs[1].commit  # the text and its date stay those of the change
+
+
+def test_an_imported_date_before_the_previous_version_fails():
+    from policy_site.errors import PolicySiteError
+
+    revs = revisions(
+        ("2020-01-01T10:00:00+00:00", "Add", page("a")),
+        ("2020-02-01T10:00:00+00:00", "Import older\n\nPublished: 2015-03-01", page("b")),
+    )
+    with pytest.raises(PolicySiteError, match=r"commit 222222222222 starts a version dated 2015-03-01, before the version it follows \(2020-01-01, commit 111111111111\)"):
+        build_versions(revs, BERLIN)
