@@ -132,7 +132,8 @@ def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
         log.warning(
             f"{doc.source}: the newest version ({version.slug}, commit {version.commit[:12]}) "
             "has no change summary. Fix: write what changed, in one or two sentences, in the "
-            "'summary:' field of the front matter, in the same pull request.")
+            "'summary:' field of the front matter, in the same pull request (after a merge, "
+            "in a pull request that changes only 'summary:').")
 
 
 def _add_report_pages_to_nav(config: MkDocsConfig, catalog: reports.Catalog) -> None:
