@@ -39,12 +39,13 @@ $(VENV)/.test: requirements/test.txt $(VENV)/.site
 # Chromium for the browser tests (Debian's package; Playwright's own download cannot work
 # offline), Java for the Nu Html Checker, and the pinned npm packages (axe-core, vnu-jar).
 browser-deps: node_modules/.installed
-	@if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "Chromium is missing: run 'sudo apt-get install chromium' or set CHROMIUM=/path/to/chromium"; exit 1; fi; fi
-	@if ! command -v java >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
-	  else echo "Java is missing: run 'sudo apt-get install default-jre-headless'"; exit 1; fi; fi
+	@missing=""; \
+	if ! command -v chromium >/dev/null && [ -z "$$CHROMIUM" ]; then missing="chromium"; fi; \
+	if ! command -v java >/dev/null; then missing="$$missing default-jre-headless"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+	  else echo "Missing for the browser tests: run 'sudo apt-get install$$missing'" \
+	    "(or set CHROMIUM=/path/to/chromium)"; exit 1; fi; fi
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent

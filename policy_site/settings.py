@@ -84,7 +84,7 @@ def load(options: dict[str, Any] | None, *, root: Path, languages: list[str],
         raise PolicySiteError(
             "extra.policies.contact needs 'email' and may have 'postal_address' and "
             "'helpdesk_url', nothing else.", path=where,
-            fix="see the contact block in the README.")
+            fix="see the settings table in the README.")
     email = str(contact["email"])
     if "@" not in email or any(c in email for c in " <>?&"):
         raise PolicySiteError(f"extra.policies.contact.email: '{email}' is not an e-mail address.",
