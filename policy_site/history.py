@@ -69,11 +69,22 @@ class Revision:
     @property
     def data(self) -> bytes:
         """The file's bytes at this commit: what `git show COMMIT:PATH` prints."""
-        return self.store.data(self.blob)
+        return self._read(self.store.data)
 
     @property
     def text(self) -> str:
-        return self.store.text(self.blob)
+        return self._read(self.store.text)
+
+    def _read(self, read):
+        try:
+            return read(self.blob)
+        except Exception as exc:  # GitPython raises several types for a missing object
+            raise PolicySiteError(
+                f"git cannot read this file as commit {self.commit[:12]} left it "
+                f"(blob {self.blob[:12]}: {exc}); its history cannot be trusted.",
+                path=self.path,
+                fix="run 'git fsck' to see what is damaged, then re-clone the repository.",
+            ) from exc
 
 
 @dataclass(frozen=True)

@@ -278,3 +278,14 @@ def test_a_merged_change_is_dated_when_it_was_merged(site: Repo):
     build = build_site(site.path)
     assert build.ok, build.log
     assert 'datetime="2022-02-02"' in stamp(build, "policy/")
+
+
+def test_unreadable_history_fails_naming_the_commit(site: Repo):
+    sha = site.commit("Change", "2022-01-01T12:00:00+00:00",
+                      {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")})
+    blob = git(site.path, "rev-parse", f"{sha}:docs/de/policy.md").strip()
+    (site.path / ".git/objects" / blob[:2] / blob[2:]).unlink()
+    build = build_site(site.path)
+    assert not build.ok
+    assert f"docs/de/policy.md: git cannot read this file as commit {sha[:12]} left it" in build.log
+    assert "Fix: run 'git fsck'" in build.log
