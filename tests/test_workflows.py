@@ -48,26 +48,86 @@ def test_every_checkout_fetches_the_whole_history(path: Path):
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_the_readme_commands_run_on_python_3_11(path: Path):
+def test_every_job_that_runs_commands_checks_out_and_sets_up_python_3_11(path: Path):
     workflow = load(path)
-    assert "make test" in runs(workflow) and "make build" in runs(workflow)
-    python = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/setup-python@")]
-    assert [str(s["with"]["python-version"]) for s in python] == ["3.11"]
+    for name, job in workflow["jobs"].items():
+        commands = [s for s in job.get("steps", []) if "run" in s]
+        if not commands:
+            continue  # e.g. deploy: it only hands the artifact to GitHub Pages
+        job_uses = [s.get("uses", "") for s in job["steps"]]
+        assert any(u.startswith("actions/checkout@") for u in job_uses), f"{path.name}: {name}"
+        python = [s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
+        assert [str(s["with"]["python-version"]) for s in python] == ["3.11"], f"{path.name}: {name}"
     for step in steps(workflow):
         assert "@" in step.get("uses", "@"), f"{path.name}: pin a version of {step['uses']}"
 
 
-def test_pull_requests_get_status_redline_and_site():
-    workflow = load(ROOT / ".github" / "workflows" / "pr.yml")
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_the_readme_commands_are_what_ci_runs(path: Path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme and "make build" in readme
+    assert "make test" in runs(load(path)) and "make build" in runs(load(path))
+
+
+PR_JOBS = {"test", "build", "lint", "translation-status", "redline"}
+
+
+def pr_workflow() -> dict:
+    return load(ROOT / ".github" / "workflows" / "pr.yml")
+
+
+def job_runs(job: dict) -> list[str]:
+    return [line.strip() for step in job.get("steps", []) for line in step.get("run", "").splitlines()]
+
+
+def test_each_pull_request_check_is_a_job_of_its_own():
+    """Branch protection requires checks by job name; EDITING.md names these jobs."""
+    workflow = pr_workflow()
     assert "pull_request" in workflow["on"]
-    assert "scripts/translation-status" in runs(workflow)
+    jobs = workflow["jobs"]
+    assert set(jobs) == PR_JOBS
+    for name, job in jobs.items():
+        assert job.get("name", name) == name, f"the check of job {name} would be called {job['name']}"
+        # No job waits for another: a failed test must not hide the build, lint or redline.
+        assert "needs" not in job, name
+    assert "make test" in job_runs(jobs["test"])
+    assert "make build" in job_runs(jobs["build"])
+    assert "make lint" in job_runs(jobs["lint"])
+    assert "scripts/translation-status" in job_runs(jobs["translation-status"])
     assert ('scripts/pr-redline origin/${{ github.base_ref }} HEAD >> "$GITHUB_STEP_SUMMARY"'
-            in runs(workflow))
-    upload = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/upload-artifact@"))
-    assert upload["with"]["path"].rstrip("/") == "site"
-    # The tests run before the build, the build before the checks that read it.
-    order = runs(workflow)
-    assert order.index("make test") < order.index("make build")
+            in job_runs(jobs["redline"]))
+    # The redline runs whatever else fails (no `needs`); a cancelled run may stop it.
+    assert str(jobs["redline"].get("if", "")) in {"always()", "${{ always() }}", "${{ !cancelled() }}"}
+    guide = (ROOT / "EDITING.md").read_text(encoding="utf-8")
+    for name in PR_JOBS:
+        assert f"**{name}**" in guide, f"EDITING.md does not explain the check {name}"
+
+
+def test_the_pull_request_site_is_an_artifact():
+    build = pr_workflow()["jobs"]["build"]["steps"]
+    made = next(i for i, s in enumerate(build) if s.get("run", "").strip() == "make build")
+    upload = next(i for i, s in enumerate(build)
+                  if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert made < upload
+    assert build[upload]["with"]["name"] == "site"  # the name EDITING.md tells reviewers
+    assert build[upload]["with"]["path"].rstrip("/") == "site"
+
+
+def test_jobs_that_run_scripts_set_up_the_venv_with_make_first():
+    """The scripts use .venv when it exists and cannot import anything without it."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for path in WORKFLOWS:
+        for name, job in load(path)["jobs"].items():
+            commands = job_runs(job)
+            scripts = [i for i, line in enumerate(commands) if line.startswith("scripts/")]
+            if not scripts:
+                continue
+            made = [i for i, line in enumerate(commands) if line.startswith("make ")]
+            assert made and made[0] < scripts[0], f"{path.name}: {name} runs a script before make"
+            for line in (commands[i] for i in made):
+                target = line.split()[1]
+                if target.startswith(".venv/"):
+                    assert f"$(VENV)/{target[len('.venv/'):]}:" in makefile, f"no make target {target}"
 
 
 def test_main_is_published_to_github_pages():
