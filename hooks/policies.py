@@ -33,6 +33,7 @@ from policy_site import (archive, feeds, history, manifest, pages, policies, ren
                          settings, strings, translations)
 from policy_site.cache import PageCache
 from policy_site.markdown_html import MarkdownRenderer
+from policy_site.versions import FactStore
 from policy_site.errors import PolicySiteError
 
 log = get_plugin_logger("policies")
@@ -56,6 +57,7 @@ class _Build:
     pages: dict[tuple[str, str], str]
     """(language, page inside the language folder) -> URL, for every page of the site."""
     cache: PageCache
+    facts: FactStore
     warned: bool = False
     archive: dict[str, list[archive.ArchivePage]] = field(default_factory=dict)
     """The archived pages of each language, written into their shells after the build."""
@@ -119,11 +121,14 @@ def _read(config: MkDocsConfig) -> _Build:
         # Anything MkDocs dates from the clock (the sitemap's lastmod) comes from HEAD.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(hist.head_time.timestamp())))
     docs_rel = docs_dir.resolve().relative_to(hist.root).as_posix() if hist else "docs"
-    docs = policies.policy_docs(hist, site, docs_rel)
     cache_dir = os.environ.get(CACHE_ENV, site.cache_dir)
-    cache = PageCache(root / cache_dir if cache_dir and cache_dir != "off" else None)
+    cache_dir = root / cache_dir if cache_dir and cache_dir != "off" else None
+    cache = PageCache(cache_dir / "pages" if cache_dir else None)
+    facts = FactStore(cache_dir / "facts.json" if cache_dir else None)
+    docs = policies.policy_docs(hist, site, docs_rel, facts)
     return _Build(site, strings.load(site.strings, site.languages),
-                  reports.load(site.report_types, site.languages), docs, hist, docs_rel, {}, cache)
+                  reports.load(site.report_types, site.languages), docs, hist, docs_rel, {}, cache,
+                  facts)
 
 
 def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
@@ -261,7 +266,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             html += "\n\n" + translations.banner(lag, text, page.url, links=_build.settings.archive)
         markdown = pages.insert_after_title(markdown, html)
     elif page.meta.get("stamp"):  # a page that opts in to a "last updated" date
-        other = policies.page_doc(_build.history, _build.settings, _build.docs_rel, lang, inner)
+        other = policies.page_doc(_build.history, _build.settings, _build.docs_rel, lang, inner,
+                                     _build.facts)
         markdown = pages.insert_after_title(markdown, pages.stamp(other, text, page.url, links=False))
     return markdown
 
@@ -314,6 +320,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     _write_archive(config, lang)
     if outer:
         _build.cache.prune()
+        _build.facts.save()
 
 
 def _write_archive(config: MkDocsConfig, lang: str) -> None:

@@ -121,7 +121,7 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
             url, "version",
             title=strings.format("version_title", title=version.title or doc.page, date=date_text),
             heading=version.title or doc.page, description=notice,
-            key=_digest(salt, url, notice, version.data, repr(sorted(links.items()))),
+            key=_digest(salt, url, notice, version.blob, repr(sorted(links.items()))),
             content=version_content))
         previous = doc.previous(version)
         if previous is not None and redline_url:
@@ -154,7 +154,7 @@ def _redline(doc: PolicyDoc, strings: Strings, labels: Labels, salt: str, url: s
     return ArchivePage(
         url, "redline", title=f"{heading} – {new.title or doc.page}", heading=heading,
         description=intro,
-        key=_digest(salt, url, intro, summary or "", old.data, new.data, repr(sorted(links.items()))),
+        key=_digest(salt, url, intro, summary or "", old.blob, new.blob, repr(sorted(links.items()))),
         content=content)
 
 

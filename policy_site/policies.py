@@ -13,7 +13,7 @@ from enum import Enum
 
 from .history import History
 from .settings import Settings
-from .versions import Version, build_versions, latest_version
+from .versions import FactStore, Version, build_versions, latest_version
 
 
 class Status(Enum):
@@ -76,19 +76,21 @@ class PolicyDoc:
         return self.versions[version.number] if version.number < len(self.versions) else None
 
 
-def policy_docs(history: History | None, settings: Settings, docs_dir: str) -> list[PolicyDoc]:
+def policy_docs(history: History | None, settings: Settings, docs_dir: str,
+                facts: FactStore | None = None) -> list[PolicyDoc]:
     """Every policy page in every language, with its versions and status.
 
     Args:
         history: what git knows, or None for a preview build outside git.
         docs_dir: the docs folder relative to the repository root (e.g. 'docs').
     """
-    return [page_doc(history, settings, docs_dir, language, page)
+    facts = facts or FactStore()
+    return [page_doc(history, settings, docs_dir, language, page, facts)
             for language in settings.languages for page in settings.pages]
 
 
 def page_doc(history: History | None, settings: Settings, docs_dir: str, language: str,
-             page: str) -> PolicyDoc:
+             page: str, facts: FactStore | None = None) -> PolicyDoc:
     """One page in one language with its versions: a policy page, or a page that opts in to
     a "last updated" date through its front matter."""
     source = posixpath.join(docs_dir, language, page)
@@ -97,9 +99,9 @@ def page_doc(history: History | None, settings: Settings, docs_dir: str, languag
     else:
         revisions = history.revisions(source)
         if settings.archive:
-            versions = build_versions(revisions, settings.timezone)
+            versions = build_versions(revisions, settings.timezone, facts)
         else:  # dates only: the newest version is all that is shown
-            latest = latest_version(revisions, settings.timezone)
+            latest = latest_version(revisions, settings.timezone, facts)
             versions = (latest,) if latest else ()
         dirty = source in history.dirty or not versions
         status = Status.UNPUBLISHED if dirty else Status.PUBLISHED

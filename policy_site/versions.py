@@ -15,10 +15,12 @@ on" date has one place to go.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import dates, frontmatter
@@ -51,26 +53,85 @@ class Version:
     commit: str
     path: str
     """The file's path at `commit` (older versions of a renamed page have their old path)."""
-    data: bytes
+    revision: Revision = field(repr=False, compare=False)
+    """Where the text comes from; read only when asked for (a warm build never asks)."""
     summary: str | None
     """The editor's summary of what this version changed, or None when none was written."""
+    title: str | None
+    """The page title this version shows."""
+    sha256: str
+    """The SHA-256 of the file's bytes at `commit`: `git show COMMIT:PATH | sha256sum`."""
+
+    @property
+    def data(self) -> bytes:
+        return self.revision.data
+
+    @property
+    def blob(self) -> str:
+        """The git blob id of the text: equal ids, equal bytes."""
+        return self.revision.blob
 
     @property
     def text(self) -> str:
-        return self.data.decode("utf-8", errors="replace")
+        return self.revision.text
 
     @property
     def body(self) -> str:
         return frontmatter.parse(self.text, self.path).body
 
-    @property
-    def title(self) -> str | None:
-        return frontmatter.parse(self.text, self.path).meta.get("title")
 
-    @property
-    def sha256(self) -> str:
-        """The SHA-256 of the file's bytes at `commit`: `git show COMMIT:PATH | sha256sum`."""
-        return hashlib.sha256(self.data).hexdigest()
+
+@dataclass(frozen=True)
+class Facts:
+    """What versions need to know of one file text; kept between builds by its blob id."""
+
+    view: str
+    """A digest of `reader_view`: equal digests, the same for a reader."""
+    title: str | None
+    summary: str | None
+    sha256: str
+
+
+class FactStore:
+    """`Facts` by blob id, read from and saved to a JSON file when given one.
+
+    A blob id names its bytes, so what was learnt of a blob is true for ever: a warm build
+    decides every page's versions without reading a single old revision.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._facts: dict[str, Facts] = {}
+        self._changed = False
+        if path is not None and path.exists():
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+                self._facts = {k: Facts(*v) for k, v in raw.items()}
+            except (ValueError, TypeError):
+                self._facts = {}  # a damaged file is only a slower build
+
+    def of(self, rev: Revision) -> Facts:
+        found = self._facts.get(rev.blob)
+        if found is None:
+            meta = frontmatter.parse(rev.text, rev.path).meta
+            title = meta.get("title")
+            found = Facts(
+                hashlib.sha256(reader_view(rev.text, rev.path).encode("utf-8")).hexdigest(),
+                str(title) if title is not None else None,
+                _summary_of(meta),
+                hashlib.sha256(rev.data).hexdigest())
+            self._facts[rev.blob] = found
+            self._changed = True
+        return found
+
+    def save(self) -> None:
+        if self.path is not None and self._changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(".tmp")
+            partial.write_text(json.dumps({k: list(vars(v).values()) for k, v in self._facts.items()}),
+                               encoding="utf-8")
+            partial.replace(self.path)
+            self._changed = False
 
 
 def trailers(message: str) -> dict[str, str]:
@@ -92,20 +153,21 @@ def reader_view(text: str, path: str = "<text>") -> str:
     """
     source = frontmatter.parse(text, path)
     shown = [f"{k}: {source.meta[k]}" for k in DISPLAYED_FIELDS if source.meta.get(k) is not None]
-    body = source.body.replace("\r\n", "\n").strip()
-    blocks = []
-    for block in _BLANK_LINES.split(body):
-        block = _CONTINUATION.sub(" ", block)  # a wrapped line joins the line before it
-        block = _SPACES.sub(" ", block)
-        blocks.append(_LINE_EDGES.sub("\n", block).strip())
-    return "\n".join(shown) + "\n\n" + "\n\n".join(b for b in blocks if b)
+    body = _TRAILING.sub("", source.body.replace("\r\n", "\n"))
+    body = _CONTINUATION.sub(" ", body)  # a wrapped line joins the line before it
+    body = _LEADING.sub("", _SPACES.sub(" ", body))
+    body = _BLANK_RUNS.sub("\n\n", body).strip()
+    return "\n".join(shown) + "\n\n" + body
 
 
-# Regular expressions rather than a loop over lines: history runs this on every revision.
-_BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
-_CONTINUATION = re.compile(r"[^\S\n]*\n[^\S\n]*(?![-*+][^\S\n]|\d+[.)][^\S\n]|#|>|\||```|~~~|<)")
+# Whole-text regular expressions rather than a loop over lines: history runs this on every
+# revision. Trailing blanks go first, so that a blank line is an empty line.
+_TRAILING = re.compile(r"[^\S\n]+$", re.M)
+_CONTINUATION = re.compile(
+    r"(?<!\n)\n[^\S\n]*+(?![-*+][^\S\n]|\d+[.)][^\S\n]|#|>|\||```|~~~|<|\n|\Z)")
 _SPACES = re.compile(r"[^\S\n]+")
-_LINE_EDGES = re.compile(r" ?\n ?")
+_LEADING = re.compile(r"^ ", re.M)
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:
@@ -137,7 +199,8 @@ def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:
     return instant, True
 
 
-def build_versions(revisions: Sequence[Revision], tz: ZoneInfo) -> tuple[Version, ...]:
+def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
+                   facts: FactStore | None = None) -> tuple[Version, ...]:
     """The versions of one page, oldest first, from its revisions (oldest first).
 
     A version's summary is the `summary` field as the last revision before the next version
@@ -145,10 +208,11 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo) -> tuple[Version
     request can still be written in a later one (a change to the summary alone is invisible
     to readers and makes no version).
     """
+    facts = facts or FactStore()
     starts: list[int] = []
     seen_view: str | None = None
     for i, rev in enumerate(revisions):
-        view = reader_view(rev.text, rev.path)
+        view = facts.of(rev).view
         if view == seen_view:
             continue
         seen_view = view
@@ -170,44 +234,47 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo) -> tuple[Version
                 path=rev.path,
                 fix="a 'Published:' date can only be declared for a page's first commit; "
                     "check the dates of both commits.")
-        field = _summary_field(revisions[end])
+        summary_now = facts.of(revisions[end]).summary
+        own = facts.of(rev)
         found.append(Version(
             source=revisions[-1].path, number=n + 1,
             slug=_slug(day, (v.day for v in found)), published=published, day=day,
-            imported=imported, commit=rev.commit, path=rev.path, data=rev.data,
-            summary=field if field != previous_field else None,
+            imported=imported, commit=rev.commit, path=rev.path, revision=rev,
+            summary=summary_now if summary_now != previous_field else None,
+            title=own.title, sha256=own.sha256,
         ))
-        previous_field = field
+        previous_field = summary_now
     return tuple(found)
 
 
-def latest_version(revisions: Sequence[Revision], tz: ZoneInfo) -> Version | None:
+def latest_version(revisions: Sequence[Revision], tz: ZoneInfo,
+                   facts: FactStore | None = None) -> Version | None:
     """The newest version alone, reading only the revisions needed to find it.
 
     For a build that shows dates only: walking back from the newest revision, the first one
     that changed what a reader sees (and is not editorial) starts the newest version. Its
     `number` is 0 and its summary unknown, since the versions before it are not counted.
     """
-    views: dict[int, str] = {}
+    facts = facts or FactStore()
 
     def view(i: int) -> str:
-        if i not in views:
-            views[i] = reader_view(revisions[i].text, revisions[i].path)
-        return views[i]
+        return facts.of(revisions[i]).view
 
     for i in range(len(revisions) - 1, -1, -1):
         rev = revisions[i]
         if i == 0 or (view(i) != view(i - 1) and not is_editorial(rev.message)):
             published, imported = version_date(rev, tz)
             day = dates.local_day(published, tz)
+            own = facts.of(rev)
             return Version(source=revisions[-1].path, number=0, slug=day.isoformat(),
                            published=published, day=day, imported=imported, commit=rev.commit,
-                           path=rev.path, data=rev.data, summary=None)
+                           path=rev.path, revision=rev, summary=None, title=own.title,
+                           sha256=own.sha256)
     return None
 
 
-def _summary_field(rev: Revision) -> str | None:
-    summary = frontmatter.parse(rev.text, rev.path).meta.get(SUMMARY_FIELD)
+def _summary_of(meta: dict) -> str | None:
+    summary = meta.get(SUMMARY_FIELD)
     if not isinstance(summary, str) or not summary.strip():
         return None
     return " ".join(summary.split())
