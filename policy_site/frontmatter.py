@@ -40,7 +40,7 @@ def parse(text: str, path: str = "<text>") -> Source:
     source = _parsed.get(text)
     if source is None:
         source = _parse(text, path)
-        if len(_parsed) > 20_000:
+        if len(_parsed) > 64:  # the same text is asked for a few times in a row
             _parsed.clear()
         _parsed[text] = source
     return source

@@ -37,14 +37,11 @@ class BlobStore:
 
     def __init__(self, repo) -> None:
         self._repo = repo  # keeps the cat-file process alive
-        self._data: dict[str, bytes] = {}
         self._text: dict[str, str] = {}
 
     def data(self, blob: str) -> bytes:
-        found = self._data.get(blob)
-        if found is None:
-            found = self._data[blob] = self._repo.odb.stream(bytes.fromhex(blob)).read()
-        return found
+        """The exact bytes (not kept: only hashing needs them, once per blob)."""
+        return self._repo.odb.stream(bytes.fromhex(blob)).read()
 
     def text(self, blob: str) -> str:
         found = self._text.get(blob)

@@ -153,21 +153,25 @@ def reader_view(text: str, path: str = "<text>") -> str:
     """
     source = frontmatter.parse(text, path)
     shown = [f"{k}: {source.meta[k]}" for k in DISPLAYED_FIELDS if source.meta.get(k) is not None]
-    body = _TRAILING.sub("", source.body.replace("\r\n", "\n"))
-    body = _CONTINUATION.sub(" ", body)  # a wrapped line joins the line before it
-    body = _LEADING.sub("", _SPACES.sub(" ", body))
-    body = _BLANK_RUNS.sub("\n\n", body).strip()
+    lines: list[str] = []
+    for line in source.body.split("\n"):
+        words = line.split()
+        if not words:
+            if lines and lines[-1]:
+                lines.append("")  # a blank line ends a block
+            continue
+        joined = " ".join(words)
+        if lines and lines[-1] and not _BLOCK_START.match(joined):
+            lines[-1] += " " + joined  # a wrapped line joins the line before it
+        else:
+            lines.append(joined)
+    body = "\n".join(lines).strip().replace("\n\n\n", "\n\n")
     return "\n".join(shown) + "\n\n" + body
 
 
-# Whole-text regular expressions rather than a loop over lines: history runs this on every
-# revision. Trailing blanks go first, so that a blank line is an empty line.
-_TRAILING = re.compile(r"[^\S\n]+$", re.M)
-_CONTINUATION = re.compile(
-    r"(?<!\n)\n[^\S\n]*+(?![-*+][^\S\n]|\d+[.)][^\S\n]|#|>|\||```|~~~|<|\n|\Z)")
-_SPACES = re.compile(r"[^\S\n]+")
-_LEADING = re.compile(r"^ ", re.M)
-_BLANK_RUNS = re.compile(r"\n{3,}")
+# A line that starts one of these starts a block of its own, so joining it to the line
+# before would hide a change (a list turned into prose).
+_BLOCK_START = re.compile(r"[-*+] |\d+[.)] |#|>|\||```|~~~|<")
 
 
 def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:
