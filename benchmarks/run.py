@@ -1,0 +1,450 @@
+"""Build cost at scale: how much our history costs on top of a plain MkDocs build.
+
+For each size (L languages, P policy pages, C commits) the script generates one synthetic
+repository (`benchmarks/generate.py`) and then builds it, in rounds, five ways:
+
+  a  floor       plain MkDocs, the same current pages: no hook, no generated pages, no history
+  b  git-dates   a + mkdocs-git-revision-date-localized-plugin (what users would pick for dates)
+  c  our-dates   our hook with `extra.policies.archive: false`: the dates only
+  d  full-cold   our full build (archive, redlines, change logs, feeds), with no cache
+  e  full-warm   d again right after d, keeping the site folder and whatever cache d left
+
+a, b and c list in the navigation only the files that exist (a and b have no report pages,
+change logs or feeds to link to, so their links to them only warn: they build without
+--strict). a and b also leave out overrides/404.html, which shows our hook's texts. d and e
+build the generated site's own mkdocs.yml, with its `strict: true`.
+
+The rounds interleave the variants (a b c d e, a b c d e, …) so that a machine that slows
+down mid-run slows all of them. Each build is its own `python -m mkdocs build -q` process;
+its wall time and its peak resident memory (the child's own rusage from `os.wait4`, which
+covers the git processes it waits for, as a maximum, not a sum) are measured. Printed, and
+written to `benchmarks/results/latest.json` and `latest.md`: the median time per variant
+and size, its ratio to a, and the peak memory, with the machine it ran on.
+
+    python benchmarks/run.py                              # the three sizes, 3 rounds
+    python benchmarks/run.py --sizes 2,1,5 --rounds 1 --variants ad --out /tmp/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import ROOT, SKELETON, Size, generate  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SIZES = (Size(2, 3, 50), Size(3, 10, 500), Size(5, 20, 2000))
+
+VARIANTS = {
+    "a": "floor: plain MkDocs, no hook, no history",
+    "b": "mkdocs-git-revision-date-localized-plugin (dates only)",
+    "c": "our hook, dates only (extra.policies.archive: false)",
+    "d": "our full build, cold",
+    "e": "our full build, warm (again after d)",
+}
+
+CACHE_PATHS = (".cache",)
+"""What a cold build (d) removes first, relative to the repository: MkDocs plugins keep their
+caches in `.cache/` by convention, our hook in `.cache/policy-site/` unless
+`extra.policies.cache_dir` says otherwise (that folder is removed too)."""
+
+TARGETS = {"c": 1.10, "d": 6.0, "e": 1.3}
+"""Largest acceptable ratio of a variant's median time to a's (issue 7); c at (5,20,2000)."""
+MEMORY_TARGET_MIB = 1024
+
+DATES_PLUGIN = {"git-revision-date-localized": {
+    "type": "date", "timezone": "Europe/Berlin", "fallback_to_build_date": False}}
+
+
+# --- the variants' configurations ----------------------------------------------------------
+
+
+def _existing_nav(nav: list, docs: Path) -> list:
+    """The navigation without entries whose file is not in `docs` (the default language)."""
+    kept = []
+    for entry in nav:
+        target = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(target, list):
+            sub = _existing_nav(target, docs)
+            if sub:
+                kept.append({next(iter(entry)): sub})
+        elif not isinstance(target, str) or "://" in target or (docs / target).is_file():
+            kept.append(entry)
+    return kept
+
+
+def write_configs(repo: Path) -> dict[str, Path]:
+    """Write the configuration of each variant next to the repository's mkdocs.yml.
+
+    The files are outside docs/, so the hook does not see them as unpublished changes.
+    """
+    base = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
+    i18n = next(p["i18n"] for p in base["plugins"] if isinstance(p, dict) and "i18n" in p)
+    default = next(x["locale"] for x in i18n["languages"] if x.get("default"))
+    nav = _existing_nav(base.get("nav") or [], repo / base.get("docs_dir", "docs") / default)
+
+    plain = json.loads(json.dumps(base))
+    plain.pop("hooks", None)
+    plain.update(nav=nav, strict=False)
+    overrides = repo / "bench-overrides"
+    if overrides.exists():
+        shutil.rmtree(overrides)
+    shutil.copytree(repo / base["theme"]["custom_dir"], overrides,
+                    ignore=shutil.ignore_patterns("404.html"))
+    plain["theme"]["custom_dir"] = overrides.name
+
+    dates = json.loads(json.dumps(plain))
+    at = next(i for i, p in enumerate(dates["plugins"]) if isinstance(p, dict) and "i18n" in p)
+    dates["plugins"].insert(at + 1, DATES_PLUGIN)  # the plugin refuses to come before i18n
+
+    ours = json.loads(json.dumps(base))
+    ours.update(nav=nav, strict=False)
+    ours["extra"]["policies"]["archive"] = False
+
+    configs = {"d": repo / "mkdocs.yml", "e": repo / "mkdocs.yml"}
+    for key, config in (("a", plain), ("b", dates), ("c", ours)):
+        path = repo / f"bench-{key}.yml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        configs[key] = path
+    return configs
+
+
+def cache_paths(repo: Path) -> list[Path]:
+    config = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
+    configured = ((config.get("extra") or {}).get("policies") or {}).get("cache_dir")
+    return [repo / name for name in (*CACHE_PATHS, *([configured] if configured else []))]
+
+
+# --- one build ------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float
+    """User plus system time of the build and the processes it waited for."""
+    max_rss_mib: float
+    returncode: int
+    load_average: float = 0.0
+    """The machine's 1-minute load average when the build ended: above the number of CPUs,
+    something else competed with it."""
+    html_files: int | None = None
+    error: str | None = None
+
+
+def build_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GIT_", "SOURCE_DATE_EPOCH", "POLICY_SITE_"))}
+    env.update(NO_MKDOCS_2_WARNING="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
+          count: bool = False) -> Run:
+    """Run one `mkdocs build` as a child process and measure it."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=repo, env=build_env(), stdout=log, stderr=log)
+        timer = threading.Timer(timeout, child.send_signal, (signal.SIGKILL,)) if timeout else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if timer:
+            timer.cancel()
+        log.seek(0)
+        output = log.read().decode("utf-8", errors="replace")
+    run = Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode,
+              os.getloadavg()[0])
+    if child.returncode != 0:
+        killed = child.returncode == -signal.SIGKILL and timeout is not None
+        tail = "\n".join(output.strip().splitlines()[-8:])
+        run.error = f"killed after the timeout of {timeout:.0f} s" if killed else tail
+    elif count:
+        run.html_files = sum(1 for _ in site.rglob("*.html"))
+    return run
+
+
+# --- a whole size ---------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    variant: str
+    runs: list[Run] = field(default_factory=list)
+    median_seconds: float | None = None
+    ratio: float | None = None
+    """The median time over a's median time."""
+    cpu_ratio: float | None = None
+    """The same for CPU time: steadier than wall time when something else runs too."""
+    max_rss_mib: float | None = None
+    median_cpu_seconds: float | None = None
+    html_files: int | None = None
+    error: str | None = None
+
+
+def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, site: Path,
+             timeout: float | None, warmup: bool, say) -> dict:
+    repo = work / f"repo-{size.languages}x{size.pages}x{size.commits}"
+    started = time.perf_counter()
+    generated = generate(repo, size, seed=seed, site=site)
+    generate_seconds = time.perf_counter() - started
+    say(f"{size}: generated in {generate_seconds:.1f} s ({generated.revisions} policy file "
+        f"revisions, HEAD {generated.head[:12]})")
+    configs = write_configs(repo)
+    caches = cache_paths(repo)
+    results = {v: Result(v) for v in variants}
+    sites = {v: work / f"site-{v}" for v in "abcde"}
+    sites["e"] = sites["d"]  # warm: the same folder as the cold build
+    if warmup:  # imports and files into the page cache; not counted
+        build(repo, configs["a"], sites["a"], timeout=timeout)
+    for number in range(1, rounds + 1):
+        for v in variants:
+            result = results[v]
+            if result.error:
+                continue
+            if v == "d" or (v == "e" and "d" not in variants):
+                for path in caches:
+                    shutil.rmtree(path, ignore_errors=True)
+                shutil.rmtree(sites[v], ignore_errors=True)
+                if v == "e":  # nothing warmed it this round: a cold build first, not counted
+                    build(repo, configs["d"], sites[v], timeout=timeout)
+            elif v != "e":
+                shutil.rmtree(sites[v], ignore_errors=True)
+            run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1)
+            result.runs.append(run)
+            if run.returncode != 0:
+                result.error = run.error
+                say(f"  round {number} {v}: FAILED (exit {run.returncode})\n    "
+                    + (run.error or "").replace("\n", "\n    "))
+            else:
+                say(f"  round {number} {v}: {run.seconds:7.2f} s, {run.max_rss_mib:6.0f} MiB"
+                    + (f", {run.html_files} HTML files" if run.html_files is not None else ""))
+    floor = floor_cpu = None
+    for v, result in results.items():
+        ok = [r for r in result.runs if r.returncode == 0]
+        if ok and not result.error:
+            result.median_seconds = statistics.median(r.seconds for r in ok)
+            result.median_cpu_seconds = statistics.median(r.cpu_seconds for r in ok)
+            result.max_rss_mib = max(r.max_rss_mib for r in ok)
+            result.html_files = ok[0].html_files
+            if v == "a":
+                floor, floor_cpu = result.median_seconds, result.median_cpu_seconds
+    for result in results.values():
+        if floor and result.median_seconds is not None:
+            result.ratio = result.median_seconds / floor
+            result.cpu_ratio = result.median_cpu_seconds / floor_cpu
+    for name in ("site-a", "site-b", "site-c", "site-d"):
+        shutil.rmtree(work / name, ignore_errors=True)
+    return {"size": asdict(size), "generate_seconds": generate_seconds,
+            "head": generated.head, "policy_file_revisions": generated.revisions,
+            "commit_kinds": generated.kinds, "repo": str(repo),
+            "variants": {v: asdict(r) for v, r in results.items()}}
+
+
+# --- machine, report ------------------------------------------------------------------------
+
+
+def site_state(site: Path) -> dict:
+    """Which commit of the real site the generated repositories copied, if it is a checkout."""
+    def git(*args: str) -> str | None:
+        result = subprocess.run(["git", "-C", str(site), *args], capture_output=True, text=True)
+        return result.stdout.strip() if result.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    changed = (git("--no-optional-locks", "status", "--porcelain", "--", *SKELETON)
+               if commit else None)
+    return {"path": str(site), "commit": commit,
+            "uncommitted_changes": bool(changed) if changed is not None else None}
+
+
+def machine() -> dict:
+    def first(path: str, key: str) -> str | None:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return None
+
+    versions = {}
+    for name in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "Markdown",
+                 "mkdocs-git-revision-date-localized-plugin"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "nproc": len(os.sched_getaffinity(0)), "cpu_count": os.cpu_count(),
+        "cpu_model": first("/proc/cpuinfo", "model name"),
+        "memory_gib": round(int((first("/proc/meminfo", "MemTotal") or "0 kB").split()[0])
+                            / 2**20, 1),
+        "python": platform.python_version(), "platform": platform.platform(), "git": git,
+        "packages": versions, "load_average_at_start": os.getloadavg(),
+    }
+
+
+def _target(v: str, r: dict, size: dict) -> str:
+    notes = []
+    if r["ratio"] is not None and v in TARGETS:
+        applies = v != "c" or (size["languages"], size["pages"], size["commits"]) == (5, 20, 2000)
+        if applies:
+            limit = TARGETS[v]
+            notes.append(f"≤ {limit:g}×: {'met' if r['ratio'] <= limit else 'MISSED'}")
+    if r["max_rss_mib"] is not None and r["max_rss_mib"] > MEMORY_TARGET_MIB:
+        notes.append(f"memory > {MEMORY_TARGET_MIB} MiB: MISSED")
+    return "; ".join(notes)
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        "# Build cost at scale",
+        "",
+        f"Run {report['started']} – {report['finished']}: `{report['command']}`, "
+        f"{report['rounds']} round(s), seed {report['seed']}.",
+        "",
+        f"Site copied from {report['site']['path']}"
+        + (f" at commit {report['site']['commit'][:12]}"
+           + (" with uncommitted changes" if report["site"]["uncommitted_changes"] else "")
+           if report["site"]["commit"] else "") + ".",
+        "",
+        f"Machine: {m['cpu_model']}, {m['nproc']} CPUs usable, {m['memory_gib']} GiB memory; "
+        f"Python {m['python']}, {m['git']}; "
+        + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".",
+        "",
+        "Variants: " + "; ".join(f"**{k}** {v}" for k, v in VARIANTS.items()) + ".",
+        "Targets (issue 7): c ≤ 1.10× a at (5,20,2000), d ≤ 6× a, e ≤ 1.3× a, "
+        f"peak memory ≤ {MEMORY_TARGET_MIB} MiB.",
+        "",
+        "| L, P, C | variant | median wall s | × a | median CPU s | CPU × a | peak RSS MiB "
+        "| HTML files | target (on wall time) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for entry in report["sizes"]:
+        s = entry["size"]
+        label = f"{s['languages']}, {s['pages']}, {s['commits']}"
+        for v, r in entry["variants"].items():
+            if r["error"]:
+                error = r["error"].strip().splitlines()[-1] if r["error"].strip() else "failed"
+                lines.append(f"| {label} | {v} | failed | | | | | | {error.replace('|', '/')} |")
+                continue
+            lines.append(
+                f"| {label} | {v} | {r['median_seconds']:.2f} | "
+                + (f"{r['ratio']:.2f}" if r["ratio"] is not None else "") + " | "
+                + f"{r['median_cpu_seconds']:.2f} | "
+                + (f"{r['cpu_ratio']:.2f}" if r.get("cpu_ratio") is not None else "") + " | "
+                + f"{r['max_rss_mib']:.0f} | "
+                + f"{r['html_files'] if r['html_files'] is not None else ''} | "
+                + f"{_target(v, r, s)} |")
+    loads = [run["load_average"] for e in report["sizes"] for r in e["variants"].values()
+             for run in r["runs"] if run.get("load_average")]
+    if loads:
+        lines += ["", f"1-minute load average when a build ended: {min(loads):.1f} to "
+                  f"{max(loads):.1f} on {m['nproc']} CPUs"
+                  + (" (something else ran at the same time: compare ratios, not seconds)."
+                     if max(loads) > m["nproc"] + 0.5 else ".")]
+    lines += ["", "Generated repositories: " + "; ".join(
+        f"({e['size']['languages']},{e['size']['pages']},{e['size']['commits']}) in "
+        f"{e['generate_seconds']:.1f} s, {e['policy_file_revisions']} policy file revisions"
+        for e in report["sizes"]) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def _size(text: str) -> Size:
+    try:
+        languages, pages, commits = (int(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not L,P,C (e.g. 5,20,2000)") from None
+    return Size(languages, pages, commits)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="+", type=_size, default=list(DEFAULT_SIZES),
+                        metavar="L,P,C", help="sizes to build (2,3,50 3,10,500 5,20,2000)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed builds per variant (3)")
+    parser.add_argument("--variants", default="abcde",
+                        help="which variants, in this order within a round (abcde)")
+    parser.add_argument("--seed", type=int, default=2017, help="seed of the generated repositories")
+    parser.add_argument("--out", type=Path, default=HERE / "results",
+                        help="folder for latest.json and latest.md (benchmarks/results)")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="where to put the repositories and sites (a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the repositories afterwards")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="kill a build after this many seconds (no limit)")
+    parser.add_argument("--site", type=Path, default=ROOT,
+                        help="the real site whose skeleton and package the repositories copy "
+                             "(this checkout); e.g. an unpacked 'git archive HEAD'")
+    parser.add_argument("--no-warmup", dest="warmup", action="store_false",
+                        help="skip the untimed build of a before each size's rounds")
+    args = parser.parse_args(argv)
+    variants = "".join(dict.fromkeys(args.variants))
+    if not variants or set(variants) - set(VARIANTS):
+        parser.error(f"--variants takes letters of {''.join(VARIANTS)}")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="policy-bench-", dir=args.workdir))
+    report = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
+              "command": " ".join(["benchmarks/run.py",
+                                   *(argv if argv is not None else sys.argv[1:])]),
+              "rounds": args.rounds, "seed": args.seed, "variants": VARIANTS,
+              "targets": {"ratio": TARGETS, "memory_mib": MEMORY_TARGET_MIB},
+              "site": site_state(args.site), "machine": machine(), "sizes": []}
+    say(f"work folder {work}; {report['machine']['cpu_model']}, "
+        f"{report['machine']['nproc']} CPUs, Python {report['machine']['python']}")
+    try:
+        for size in args.sizes:
+            report["sizes"].append(run_size(size, variants, args.rounds, work, seed=args.seed,
+                                            site=args.site, timeout=args.timeout,
+                                            warmup=args.warmup, say=say))
+    except (ValueError, OSError, subprocess.CalledProcessError) as exc:
+        print(f"run.py: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+    table = markdown(report)
+    (args.out / "latest.md").write_text(table, encoding="utf-8")
+    say("\n" + table)
+    failed = [f"{e['size']} {v}" for e in report["sizes"] for v, r in e["variants"].items()
+              if r["error"]]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
