@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from policy_site import (archive, feeds, history, manifest, pages, policies, render, reports,
-                         settings, strings, translations)
+                         search_index, settings, sitemaps, strings, translations)
 from policy_site.cache import PageCache
 from policy_site.markdown_html import MarkdownRenderer
 from policy_site.versions import FactStore
@@ -321,6 +321,27 @@ def on_post_build(config: MkDocsConfig) -> None:
     if outer:
         _build.cache.prune()
         _build.facts.save()
+        _write_language_roots(config)
+
+
+def _write_language_roots(config: MkDocsConfig) -> None:
+    """Each language's own search index and sitemap.xml at its root, where Material looks:
+    the search of an English page loads en/search/search_index.json (overrides/main.html)
+    and the language integration fetches en/sitemap.xml beside en/feed.xml."""
+    site_dir = Path(config.site_dir)
+    prefixes = {lang: _build.settings.url_prefix(lang) for lang in _build.settings.languages}
+    index = site_dir / "search" / "search_index.json"
+    if index.exists():
+        for prefix, text in search_index.split(index.read_text(encoding="utf-8"), prefixes).items():
+            (site_dir / prefix / "search").mkdir(parents=True, exist_ok=True)
+            (site_dir / prefix / "search" / "search_index.json").write_text(text, encoding="utf-8")
+    sitemap = site_dir / "sitemap.xml"
+    if sitemap.exists():
+        for prefix in prefixes.values():
+            if prefix:
+                (site_dir / prefix / "sitemap.xml").write_text(sitemaps.language_sitemap(
+                    sitemap.read_text(encoding="utf-8"), site_url=config.site_url, prefix=prefix,
+                    other_prefixes=prefixes.values()), encoding="utf-8")
 
 
 def _write_archive(config: MkDocsConfig, lang: str) -> None:

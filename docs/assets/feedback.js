@@ -1,7 +1,7 @@
 // The feedback form opens the reader's own mail program with a prepared message.
 // Nothing is sent by the site; without JavaScript the form and the plain link still work.
 (function () {
-  var form = document.getElementById("feedback-form");
+  var form = document.getElementById("policy-feedback-form");
   if (!form) return;
   form.addEventListener("submit", function (event) {
     event.preventDefault();
