@@ -16,6 +16,7 @@ Fatal problems become `PluginError`; recoverable ones are warnings through
 
 from __future__ import annotations
 
+import gzip
 import os
 import posixpath
 import shutil
@@ -28,6 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_timestamp
 
 from policy_site import (archive, feeds, history, manifest, pages, policies, render, reports,
                          search_index, settings, sitemaps, strings, translations)
@@ -337,6 +339,12 @@ def _write_language_roots(config: MkDocsConfig) -> None:
             (site_dir / prefix / "search" / "search_index.json").write_text(text, encoding="utf-8")
     sitemap = site_dir / "sitemap.xml"
     if sitemap.exists():
+        text = sitemaps.with_x_default(sitemap.read_text(encoding="utf-8"),
+                                       default_language=_build.settings.default_language)
+        sitemap.write_text(text, encoding="utf-8")
+        # MkDocs wrote a gzipped copy too; keep it equal, dated like MkDocs dates it.
+        with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=get_build_timestamp()) as gz:
+            gz.write(text.encode("utf-8"))
         for prefix in prefixes.values():
             if prefix:
                 (site_dir / prefix / "sitemap.xml").write_text(sitemaps.language_sitemap(

@@ -37,3 +37,21 @@ def language_sitemap(sitemap: str, *, site_url: str, prefix: str,
             root.remove(url)
     ET.indent(root, space="    ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def with_x_default(sitemap: str, *, default_language: str) -> str:
+    """The sitemap with an `x-default` alternate on every page that has language alternates:
+    the page in the default language, for readers whose language the site does not have."""
+    ET.register_namespace("", SITEMAP_NS)
+    ET.register_namespace("xhtml", XHTML_NS)
+    root = ET.fromstring(sitemap)
+    link = f"{{{XHTML_NS}}}link"
+    for url in root.findall(f"{{{SITEMAP_NS}}}url"):
+        alternates = url.findall(link)
+        if any(a.get("hreflang") == "x-default" for a in alternates):
+            continue
+        default = next((a for a in alternates if a.get("hreflang") == default_language), None)
+        if default is not None:
+            ET.SubElement(url, link, rel="alternate", hreflang="x-default", href=default.get("href"))
+    ET.indent(root, space="    ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

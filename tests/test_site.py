@@ -188,3 +188,11 @@ def _add_language(data, lang: str):
         if "en" in data:
             data[lang] = data["en"]
     return data
+
+
+def test_sitemap_has_absolute_hreflang_alternates_and_x_default(real):
+    sitemap = (real.site / "sitemap.xml").read_text(encoding="utf-8")
+    entry = re.search(r"<url>\s*<loc>https://privacy-reports.example.com/policy/</loc>.*?</url>", sitemap, re.S).group(0)
+    assert 'hreflang="de" href="https://privacy-reports.example.com/policy/"' in entry
+    assert 'hreflang="en" href="https://privacy-reports.example.com/en/policy/"' in entry
+    assert 'hreflang="x-default" href="https://privacy-reports.example.com/policy/"' in entry
