@@ -32,6 +32,7 @@ import random
 import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -203,14 +204,7 @@ class Block:
 
 
 def _wrap(words: list[str], width: int) -> str:
-    lines, line = [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}" if line else w
-    return "\n".join([*lines, line])
+    return textwrap.fill(" ".join(words), width, break_long_words=False, break_on_hyphens=False)
 
 
 def _sentence(rng: random.Random, lang: Language, low: int = 8, high: int = 22) -> list[str]:

@@ -23,6 +23,7 @@ import argparse
 import gc
 import hashlib
 import random
+import textwrap
 import statistics
 import sys
 import time
@@ -55,14 +56,7 @@ def sentence(rng: random.Random) -> str:
 
 def wrap(text: str, width: int = 80) -> str:
     """Wrap like an editor does, so that the Markdown has line breaks inside paragraphs."""
-    lines, line = [], ""
-    for w in text.split():
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}" if line else w
-    return "\n".join([*lines, line])
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def document(rng: random.Random, size_kb: int) -> list[str]:
