@@ -22,7 +22,6 @@ import posixpath
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -181,7 +180,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             page for doc in _docs(lang) for page in archive.archive_pages(
                 doc, text, lambda p: _build.pages.get((lang, p)), _build.renderer, salt)]
     for page in generated:
-        files.append(_file(config, lang, page))
+        made = _file(config, lang, page)
+        files.append(made)
+        if page.in_every_language:
+            _list_in_sitemap(config, lang, made)
     if not site.archive:
         return files
     feed = feeds.atom_feed(_docs(lang), text, site_url=config.site_url, site_name=config.site_name,
@@ -212,6 +214,15 @@ def _page_path(f: File, lang: str) -> str:
     return rest if first == getattr(f, "locale", lang) or first in _build.settings.languages else f.src_uri
 
 
+def _list_in_sitemap(config: MkDocsConfig, lang: str, f: File) -> None:
+    """mkdocs-static-i18n writes the sitemap from the files it saw before this hook added its
+    own; pages that every language has (report types, change logs) belong in it too."""
+    i18n = _i18n(config)
+    listed = getattr(i18n, "i18n_files_per_language", {}).get(lang) if i18n else None
+    if listed is not None and f not in listed:
+        listed.append(f)
+
+
 def _file(config: MkDocsConfig, lang: str, page: pages.GeneratedPage) -> File:
     f = File(f"{lang}/{page.page}", src_dir=None, dest_dir=config.site_dir,
              use_directory_urls=config.use_directory_urls, dest_uri=page.url + "index.html",
@@ -229,7 +240,9 @@ def _file(config: MkDocsConfig, lang: str, page: pages.GeneratedPage) -> File:
             url = _build.settings.url_prefix(other) + page.url[len(prefix):]
         else:
             url = _changelog_url(other, page.page)
-        f.alternates[other] = SimpleNamespace(url=url)
+        f.alternates[other] = File(f"{other}/{page.page}", src_dir=None, dest_dir=config.site_dir,
+                                   use_directory_urls=config.use_directory_urls,
+                                   dest_uri=url + "index.html")
     return f
 
 

@@ -196,3 +196,11 @@ def test_sitemap_has_absolute_hreflang_alternates_and_x_default(real):
     assert 'hreflang="de" href="https://privacy-reports.example.com/policy/"' in entry
     assert 'hreflang="en" href="https://privacy-reports.example.com/en/policy/"' in entry
     assert 'hreflang="x-default" href="https://privacy-reports.example.com/policy/"' in entry
+
+
+def test_sitemap_lists_the_generated_pages_every_language_has(real):
+    sitemap = (real.site / "sitemap.xml").read_text(encoding="utf-8")
+    for url in ("reports/server-report/", "en/reports/crash-report/", "policy/changes/",
+                "en/policy/changes/"):
+        assert f"<loc>https://privacy-reports.example.com/{url}</loc>" in sitemap
+    assert "versions/" not in sitemap  # archived versions are not pages to find
