@@ -24,7 +24,6 @@ lint: $(VENV)/.site  ## the editors' lint: front matter, headings, links, summar
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip==24.3.1
 
 $(VENV)/.site: requirements/site.txt $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/site.txt
