@@ -1,12 +1,12 @@
-"""Markdown to HTML for archived versions, each distinct section rendered once.
+"""Markdown to HTML for archived versions, each distinct block rendered once.
 
 A policy with a long history has thousands of versions, and each differs from the one
 before in a few paragraphs. Rendering every version whole repeats the same work thousands
-of times; rendering it section by section (a section runs from one heading to the next)
-and keeping each section's HTML by its text renders every distinct section once.
+of times; rendering it piece by piece (a heading, a paragraph, a list, a table) and keeping
+each piece's HTML by its text renders every distinct piece once.
 
-Sections are independent for the Markdown this site uses (headings, paragraphs, lists,
-tables, admonitions, inline links). Reference-style links defined in another section would
+Pieces are independent for the Markdown this site uses (headings, paragraphs, lists,
+tables, admonitions, inline links). Reference-style links defined in another piece would
 not resolve; the editors' lint keeps to inline links.
 """
 
@@ -18,19 +18,21 @@ from typing import Any
 
 import markdown
 
-_SECTION = re.compile(r"^(?=#{1,6} )", re.M)
 _FENCE = re.compile(r"^(```|~~~)", re.M)
+_RAW_HTML = re.compile(r"^\s*<", re.M)
+_BLANK = re.compile(r"\n[^\S\n]*\n")
+_LIST_ITEM = re.compile(r"[-*+] |\d+[.)] ")
 
 
 class MarkdownRenderer:
-    """Renders Markdown with the site's extensions, caching the HTML of each section."""
+    """Renders Markdown with the site's extensions, caching the HTML of each piece."""
 
     def __init__(self, extensions: Iterable[Any], configs: Mapping[str, dict] | None = None) -> None:
         self._md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs or {}))
         self._sections: dict[str, str] = {}
 
     def render(self, text: str) -> str:
-        return "\n".join(self._section(s) for s in _sections(text))
+        return _unique_heading_ids("\n".join(self._section(s) for s in _sections(text)))
 
     def _section(self, text: str) -> str:
         html = self._sections.get(text)
@@ -41,10 +43,44 @@ class MarkdownRenderer:
 
 
 def _sections(text: str) -> list[str]:
-    """Split at headings; a text with fenced code is kept whole (a fence may hold '##')."""
-    if _FENCE.search(text):
+    """Split into pieces that Markdown renders the same alone as in the whole text.
+
+    A piece ends at a blank line, unless what follows continues it: an indented line (a list
+    item's or an admonition's body), or a list item after a list item (one loose list). A text
+    with fenced code or raw HTML is kept whole: a fence or an HTML block may hold blank lines.
+    """
+    if _FENCE.search(text) or _RAW_HTML.search(text):
         return [text]
-    return [s for s in _SECTION.split(text) if s.strip()]
+    pieces: list[str] = []
+    for block in _BLANK.split(text):
+        if not block.strip():
+            continue
+        continues = block[:1].isspace() or (
+            pieces and _LIST_ITEM.match(block) and _LIST_ITEM.match(pieces[-1].lstrip("\n")))
+        if pieces and continues:
+            pieces[-1] += "\n\n" + block
+        else:
+            pieces.append(block)
+    return pieces
+
+
+_HEADING_ID = re.compile(r'(<h[1-6][^>]*\bid=")([^"]*)(")')
+
+
+def _unique_heading_ids(html: str) -> str:
+    """Give repeated heading ids the suffixes `_1`, `_2` … as Markdown's toc does for a whole
+    text: rendered apart, two pieces with the same heading would both get the plain id."""
+    seen: set[str] = set()
+
+    def unique(match: re.Match) -> str:
+        anchor = match.group(2)
+        while anchor in seen:
+            numbered = re.match(r"^(.*)_([0-9]+)$", anchor)
+            anchor = f"{numbered.group(1)}_{int(numbered.group(2)) + 1}" if numbered else f"{anchor}_1"
+        seen.add(anchor)
+        return f"{match.group(1)}{anchor}{match.group(3)}"
+
+    return _HEADING_ID.sub(unique, html)
 
 
 def strip_title(body: str) -> str:
