@@ -60,8 +60,9 @@ class _Build:
     cache: PageCache
     facts: FactStore
     warned: bool = False
-    archive: dict[str, list[archive.ArchivePage]] = field(default_factory=dict)
-    """The archived pages of each language, written into their shells after the build."""
+    archive: dict[str, list[tuple[policies.PolicyDoc, list[archive.ArchivePage]]]] = field(
+        default_factory=dict)
+    """Each language's policies with their archived pages, written into shells after the build."""
     shells: dict[str, str] = field(default_factory=dict)
     """Shell URL -> the shell page's HTML, as the theme rendered it."""
     renderer: MarkdownRenderer | None = None
@@ -177,8 +178,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             _build.renderer = MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
         salt = archive.salt(text.texts, config.markdown_extensions, config.mdx_configs)
         _build.archive[lang] = [
-            page for doc in _docs(lang) for page in archive.archive_pages(
-                doc, text, lambda p: _build.pages.get((lang, p)), _build.renderer, salt)]
+            (doc, archive.archive_pages(doc, text, lambda p: _build.pages.get((lang, p)),
+                                        _build.renderer, salt))
+            for doc in _docs(lang)]
     for page in generated:
         made = _file(config, lang, page)
         files.append(made)
@@ -368,10 +370,8 @@ def _write_language_roots(config: MkDocsConfig) -> None:
 def _write_archive(config: MkDocsConfig, lang: str) -> None:
     """Write each archived page of `lang` into its shell, then remove the shells."""
     site_dir = Path(config.site_dir)
-    for doc in _docs(lang):
-        for page in _build.archive.get(lang, []):
-            if not page.url.startswith(doc.base):
-                continue
+    for doc, archived in _build.archive.get(lang, []):
+        for page in archived:
             shell_url = archive.shell_url(doc, page.kind)
             shell = _build.shells[shell_url]
             _build.cache.place(

@@ -9,9 +9,9 @@ per language, which is what makes them slow on a long history.
 Why the first-parent chain: on main, a pull request lands as one merge (or squash) commit.
 Diffing each first-parent commit against its first parent attributes a change to the moment
 it was merged, which is when it was published, and not to when an editor first typed it. A
-merge commit takes the trailers of the commits it brings in (one more `git rev-list`, only
-when there are merges), so an editor's `Editorial: yes` survives "Create a merge commit"
-and the merge commit GitHub checks a pull request with.
+merge commit carries the messages of the commits it brings in (one more `git rev-list`,
+only when there are merges), so that an editor's `Editorial: yes` survives "Create a merge
+commit" and the merge commit GitHub checks a pull request with.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ class Revision:
     message: str
     blob: str
     store: BlobStore = field(repr=False, compare=False)
+    merged: tuple[str, ...] = ()
+    """For a merge commit: the messages of the commits it brings in (their trailers count)."""
 
     @property
     def data(self) -> bytes:
@@ -152,12 +154,13 @@ def read_history(folder: Path | str, docs_dir: Path | str, *, now: datetime | No
         )
         changes = _parse_log(raw)
         if any(c.merged_from for c in changes):
-            changes = _with_merged_trailers(repo, changes)
+            changes = _with_merged_messages(repo, changes)
         _refuse_future(changes, now or datetime.now(UTC))
         files = _follow_renames(changes, docs)
         store = BlobStore(repo)
         history = {
-            path: tuple(Revision(c.commit, p, c.authored, c.committed, c.message, blob, store)
+            path: tuple(Revision(c.commit, p, c.authored, c.committed, c.message, blob, store,
+                                 c.merged)
                         for c, p, blob in revs)
             for path, revs in files.items()
         }
@@ -181,6 +184,8 @@ class _Commit:
     message: str
     entries: tuple[tuple[str, str, str, str | None], ...]
     """(status letter, new blob, path, old path for renames)"""
+    merged: tuple[str, ...] = ()
+    """For a merge commit: the messages of the commits it brings in."""
 
 
 def _parse_log(raw: str) -> list[_Commit]:
@@ -215,17 +220,15 @@ def _parse_log(raw: str) -> list[_Commit]:
     return commits
 
 
-def _with_merged_trailers(repo, commits: list[_Commit]) -> list[_Commit]:
-    """Give each merge commit the trailers of the commits it brings in.
+def _with_merged_messages(repo, commits: list[_Commit]) -> list[_Commit]:
+    """Give each merge commit the messages of the commits it brings in.
 
     A pull request checked in CI is GitHub's merge commit, and a pull request merged with
-    "Create a merge commit" lands as one: the editor's `Editorial: yes` or `Published:` is in
-    the branch's commits, not in the merge's message. A merge counts as editorial when all
-    the commits it brings in are; a `Published:` date in any of them applies to it.
+    "Create a merge commit" lands as one: what the editor wrote (`Editorial: yes`,
+    `Published:`) is in the branch's commits, not in the merge's message. What those
+    messages mean is for `versions` to decide; this only finds them.
     """
     import dataclasses
-
-    from .versions import trailers
 
     chain = set(repo.git.rev_list("--first-parent", "HEAD").split())
     out = []
@@ -243,14 +246,7 @@ def _with_merged_trailers(repo, commits: list[_Commit]) -> list[_Commit]:
             seen.add(commit.hexsha)
             messages.append(commit.message)
             stack.extend(commit.parents)
-        found = [trailers(m) for m in messages]
-        extra = []
-        if found and all(t.get("editorial", "").lower() in {"yes", "true", "ja"} for t in found):
-            extra.append("Editorial: yes")
-        published = sorted({t["published"] for t in found if "published" in t})
-        if published:
-            extra.append(f"Published: {published[0]}")
-        out.append(dataclasses.replace(c, message=c.message + "\n\n" + "\n".join(extra)) if extra else c)
+        out.append(dataclasses.replace(c, merged=tuple(messages)))
     return out
 
 

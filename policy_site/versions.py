@@ -139,8 +139,31 @@ def trailers(message: str) -> dict[str, str]:
     return {m.group(1).lower(): m.group(2) for m in _TRAILER.finditer(message)}
 
 
-def is_editorial(message: str) -> bool:
-    return trailers(message).get("editorial", "").lower() in {"yes", "true", "ja"}
+def _says_editorial(found: dict[str, str]) -> bool:
+    return found.get("editorial", "").lower() in {"yes", "true", "ja"}
+
+
+def commit_trailers(rev: Revision) -> dict[str, str]:
+    """What the commit of `rev` declares, its merged branch included.
+
+    A merge is editorial when it says so or when every commit it brings in does; it is
+    published on a `Published:` day it declares or, failing that, the earliest one declared
+    in the commits it brings in.
+    """
+    own = trailers(rev.message)
+    if not rev.merged:
+        return own
+    merged = [trailers(m) for m in rev.merged]
+    if "editorial" not in own and all(_says_editorial(t) for t in merged):
+        own["editorial"] = "yes"
+    declared = sorted(t["published"] for t in merged if "published" in t)
+    if "published" not in own and declared:
+        own["published"] = declared[0]
+    return own
+
+
+def is_editorial(rev: Revision) -> bool:
+    return _says_editorial(commit_trailers(rev))
 
 
 def reader_view(text: str, path: str = "<text>") -> str:
@@ -182,7 +205,7 @@ def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:
     A commit that imports a text published before this repository existed declares the
     day with the trailer `Published: YYYY-MM-DD`; that day cannot lie after the commit.
     """
-    declared = trailers(revision.message).get("published")
+    declared = commit_trailers(revision).get("published")
     if declared is None:
         return revision.committed, False
     try:
@@ -220,7 +243,7 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
         if view == seen_view:
             continue
         seen_view = view
-        if starts and is_editorial(rev.message):
+        if starts and is_editorial(rev):
             continue
         starts.append(i)
     found: list[Version] = []
@@ -266,7 +289,7 @@ def latest_version(revisions: Sequence[Revision], tz: ZoneInfo,
 
     for i in range(len(revisions) - 1, -1, -1):
         rev = revisions[i]
-        if i == 0 or (view(i) != view(i - 1) and not is_editorial(rev.message)):
+        if i == 0 or (view(i) != view(i - 1) and not is_editorial(rev)):
             published, imported = version_date(rev, tz)
             day = dates.local_day(published, tz)
             own = facts.of(rev)

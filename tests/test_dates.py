@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -249,6 +248,14 @@ def test_dates_only_build_shows_the_same_dates(site: Repo):
     assert "changes/" not in stamp(build, "policy/")
 
 
+def merge(repo: Repo, branch: str, message: str, when: str) -> None:
+    """Merge `branch` into main with a merge commit dated `when`, as GitHub does."""
+    git(repo.path, "merge", "-q", "--no-ff", "-m", message, branch,
+        env={"GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when,
+             "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.com",
+             "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.com"})
+
+
 def test_editorial_trailer_in_a_merged_branch_counts(site: Repo):
     """CI checks GitHub's merge commit; the editor's trailer is in the branch's commit."""
     git(site.path, "checkout", "-q", "-b", "typo")
@@ -256,10 +263,7 @@ def test_editorial_trailer_in_a_merged_branch_counts(site: Repo):
                 {"docs/de/policy.md": de(DE_BODY.replace("sicheren", "sichren"), summary="Erste Fassung.")})
     git(site.path, "checkout", "-q", "main")
     site.commit("Unrelated", "2022-01-02T12:00:00+00:00", {"README.txt": "x"})
-    git(site.path, "merge", "-q", "--no-ff", "-m", "Merge pull request #7", "typo",
-        env={"GIT_COMMITTER_DATE": "2022-01-03T12:00:00+00:00", "GIT_AUTHOR_DATE": "2022-01-03T12:00:00+00:00",
-             "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.com",
-             "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.com"})
+    merge(site, "typo", "Merge pull request #7", "2022-01-03T12:00:00+00:00")
     build = build_site(site.path)
     assert build.ok, build.log
     assert 'datetime="2021-03-04"' in stamp(build, "policy/")
@@ -271,10 +275,7 @@ def test_a_merged_change_is_dated_when_it_was_merged(site: Repo):
     site.commit("Change", "2022-01-01T12:00:00+00:00",
                 {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")})
     git(site.path, "checkout", "-q", "main")
-    git(site.path, "merge", "-q", "--no-ff", "-m", "Merge pull request #8", "change",
-        env={"GIT_COMMITTER_DATE": "2022-02-02T12:00:00+00:00", "GIT_AUTHOR_DATE": "2022-02-02T12:00:00+00:00",
-             "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.com",
-             "GIT_COMMITTER_NAME": "E", "GIT_COMMITTER_EMAIL": "e@example.com"})
+    merge(site, "change", "Merge pull request #8", "2022-02-02T12:00:00+00:00")
     build = build_site(site.path)
     assert build.ok, build.log
     assert 'datetime="2022-02-02"' in stamp(build, "policy/")
