@@ -7,6 +7,7 @@ words (with Babel, so a new language needs no code).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
@@ -35,6 +36,10 @@ def start_of_day(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0, 0), tz).astimezone(UTC)
 
 
+@lru_cache(maxsize=65536)
 def long_date(day: date, locale: str) -> str:
-    """'28. Juni 2017' in German, 'June 28, 2017' in English: Babel's long date format."""
+    """'28. Juni 2017' in German, 'June 28, 2017' in English: Babel's long date format.
+
+    Remembered: an archive of thousands of versions names the same days again and again
+    (each version's own date, the next one's, today's), and Babel takes about 9 µs a call (30,000 calls at 5,000 versions)."""
     return format_date(day, format="long", locale=locale)
