@@ -16,11 +16,13 @@ Fatal problems become `PluginError`; recoverable ones are warnings through
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import posixpath
 import shutil
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -30,9 +32,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp
 
-from policy_site import (archive, feeds, history, manifest, pages, policies, render, reports,
-                         search_index, settings, sitemaps, strings, translations)
+from policy_site import (archive, feeds, history, manifest, pages, parallel, policies, render,
+                         reports, search_index, settings, sitemaps, strings, translations)
 from policy_site.cache import PageCache
+from policy_site.kept import KeptArchive, KeptFolder, remove_pages
 from policy_site.markdown_html import MarkdownRenderer
 from policy_site.versions import FactStore
 from policy_site.errors import PolicySiteError
@@ -59,21 +62,27 @@ class _Build:
     """(language, page inside the language folder) -> URL, for every page of the site."""
     cache: PageCache
     facts: FactStore
+    kept: KeptArchive
+    owners: dict[str, policies.PolicyDoc]
+    """Each policy's source -> the policy whose shells its archived pages are filled into."""
     warned: bool = False
-    archive: dict[str, list[tuple[policies.PolicyDoc, list[archive.ArchivePage]]]] = field(
-        default_factory=dict)
-    """Each language's policies with their archived pages, written into shells after the build."""
+    salts: dict[str, str] = field(default_factory=dict)
+    """Language -> the digest of what its archived pages are made with (archive.salt)."""
     shells: dict[str, str] = field(default_factory=dict)
     """Shell URL -> the shell page's HTML, as the theme rendered it."""
     renderer: MarkdownRenderer | None = None
+    html: dict[str, str] = field(default_factory=dict)
+    """Page URL -> the HTML that replaces the marker of a generated page (pages.HTML_MARKER)."""
 
 
 _build: _Build | None = None
+_command = "build"
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _build
+    global _build, _command
     _build = None
+    _command = command
 
 
 def _i18n(config: MkDocsConfig):
@@ -127,10 +136,11 @@ def _read(config: MkDocsConfig) -> _Build:
     cache_dir = root / cache_dir if cache_dir and cache_dir != "off" else None
     cache = PageCache(cache_dir / "pages" if cache_dir else None)
     facts = FactStore(cache_dir / "facts.json" if cache_dir else None)
+    kept = KeptArchive(Path(config.site_dir), cache_dir / "kept.json" if cache_dir else None)
     docs = policies.policy_docs(hist, site, docs_rel, facts)
     return _Build(site, strings.load(site.strings, site.languages),
                   reports.load(site.report_types, site.languages), docs, hist, docs_rel, {}, cache,
-                  facts)
+                  facts, kept, archive.shell_owners(docs))
 
 
 def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
@@ -155,10 +165,12 @@ def _add_report_pages_to_nav(config: MkDocsConfig, catalog: reports.Catalog) -> 
 def on_pre_build(config: MkDocsConfig) -> None:
     # Warnings go out here, inside the build, where `--strict` counts them (not in
     # on_config), and once per build rather than once per language.
-    if not _build.warned:
+    if not _build.warned:  # the outer build, before MkDocs empties the site folder
         _build.warned = True
         for doc in _build.docs:
             _warn_missing_summaries(doc)
+        if _build.settings.archive:
+            _build.kept.set_aside()
 
 
 @event_priority(-110)
@@ -171,16 +183,15 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     generated = pages.report_pages(_build.catalog, text, prefix)
     if site.archive:
         generated += [pages.changelog_page(doc, text) for doc in _docs(lang)]
-        generated += [shell for doc in _docs(lang) for shell in archive.shells(doc)]
+        generated += [shell for doc in _docs(lang) if _build.owners[doc.source] is doc
+                      for shell in archive.shells(doc)]
     _build.pages.update(((lang, page.page), page.url) for page in generated)
+    _build.html.update((page.url, page.html) for page in generated if page.html)
     if site.archive:
         if _build.renderer is None:
             _build.renderer = MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
-        salt = archive.salt(text.texts, config.markdown_extensions, config.mdx_configs)
-        _build.archive[lang] = [
-            (doc, archive.archive_pages(doc, text, lambda p: _build.pages.get((lang, p)),
-                                        _build.renderer, salt))
-            for doc in _docs(lang)]
+        _build.salts[lang] = archive.salt(text.texts, config.markdown_extensions,
+                                          config.mdx_configs)
     for page in generated:
         made = _file(config, lang, page)
         files.append(made)
@@ -232,7 +243,8 @@ def _file(config: MkDocsConfig, lang: str, page: pages.GeneratedPage) -> File:
     f.generated_by = "hooks/policies.py"
     f.content_string = page.markdown
     # What mkdocs-static-i18n gives its own files, so the language switcher finds the same
-    # page in each language (or, for an archived version, that language's change log).
+    # page in each language (a shell's switcher gets tokens: archive.fill puts the change
+    # log of each archived page's own policy there).
     f.locale = lang
     f.locale_alternate_of = lang
     f.alternates = {}
@@ -241,19 +253,17 @@ def _file(config: MkDocsConfig, lang: str, page: pages.GeneratedPage) -> File:
         if page.in_every_language:
             url = _build.settings.url_prefix(other) + page.url[len(prefix):]
         else:
-            url = _changelog_url(other, page.page)
+            url = archive.alternate_token_url(other)
         f.alternates[other] = File(f"{other}/{page.page}", src_dir=None, dest_dir=config.site_dir,
                                    use_directory_urls=config.use_directory_urls,
                                    dest_uri=url + "index.html")
     return f
 
 
-def _changelog_url(lang: str, page: str) -> str:
-    """Where the language switcher leads from an archived page: that language's change log."""
-    for doc in _docs(lang):
-        if page.startswith(doc.base[len(doc.prefix):]):
-            return doc.changelog_url
-    return _build.settings.url_prefix(lang) or "./"
+def _counterpart_changelog(lang: str, doc: policies.PolicyDoc) -> str:
+    """The change log of `doc`'s page in `lang`, or that language's home page."""
+    other = next((d for d in _docs(lang) if d.page == doc.page), None)
+    return other.changelog_url if other else _build.settings.url_prefix(lang)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -289,6 +299,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    generated = _build.html.get(page.url)
+    return pages.with_generated_html(html, generated) if generated else html
+
+
 def on_template_context(context, template_name: str, config: MkDocsConfig):
     """Give the theme's own pages (404) the site's words in the language being built."""
     lang = _language(config)
@@ -312,7 +327,7 @@ _not_found: dict[str, str] = {}
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if f"/versions/{archive.SHELL_SLUG}" in page.file.src_uri:
+    if archive.is_shell(page.url):
         _build.shells[page.url] = output
     return output
 
@@ -334,8 +349,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     if lang in _not_found:
         target = Path(config.site_dir) / _build.settings.url_prefix(lang) / "404.html"
         target.write_text(_not_found[lang], encoding="utf-8")
-    _write_archive(config, lang)
     if outer:
+        if _build.settings.archive:
+            _write_archives(config)
+            _build.kept.finish()
         _build.cache.prune()
         _build.facts.save()
         _write_language_roots(config)
@@ -367,14 +384,80 @@ def _write_language_roots(config: MkDocsConfig) -> None:
                     other_prefixes=prefixes.values()), encoding="utf-8")
 
 
-def _write_archive(config: MkDocsConfig, lang: str) -> None:
-    """Write each archived page of `lang` into its shell, then remove the shells."""
+def _write_archives(config: MkDocsConfig) -> None:
+    """Write every archived page into its shell, then remove the shells.
+
+    A policy whose archive the site folder kept from the last build (`KeptArchive`) under
+    the same key is left as it is; in any other, each page that kept its key is left, those
+    in the page cache are linked from there, and the rest are made, by policy, in worker
+    processes when there are many (`parallel`)."""
     site_dir = Path(config.site_dir)
-    for doc, archived in _build.archive.get(lang, []):
-        for page in archived:
-            shell_url = archive.shell_url(doc, page.kind)
-            shell = _build.shells[shell_url]
-            _build.cache.place(
-                archive.page_key(shell, page), site_dir / page.url / "index.html",
-                lambda page=page, shell=shell, url=shell_url: archive.fill(shell, url, page, page.content()))
-        shutil.rmtree(site_dir / archive.shell_url(doc, "version"), ignore_errors=True)
+    tasks: list[tuple[int, Callable[[], None]]] = []
+    for lang in _build.salts:
+        tasks += _plan_archive(site_dir, lang)
+    if not tasks:
+        return
+    pages_to_make = sum(size for size, _ in tasks)
+    try:
+        jobs = parallel.jobs_wanted(pages_to_make, allowed=_command == "build")
+        if jobs > 1:
+            for doc in _build.docs:  # workers must not read git: everything is read first
+                for version in doc.versions:
+                    version.body  # noqa: B018 - loads the text
+        tasks.sort(key=lambda task: -task[0])
+        parallel.run([task for _, task in tasks], jobs)
+    except PolicySiteError as exc:
+        raise PluginError(str(exc)) from exc
+    log.debug(f"made {pages_to_make} archived pages in {jobs} process(es)")
+
+
+def _plan_archive(site_dir: Path, lang: str) -> list[tuple[int, Callable[[], None]]]:
+    """Put back what the site folder kept of `lang`'s archive and link what the page cache
+    has; return, per policy, the pages still to make as (how many, a task that makes them)."""
+    text = _build.strings[lang]
+    shells = {}
+    for doc in _docs(lang):
+        owner = _build.owners[doc.source]
+        for kind in archive.KINDS:
+            url = archive.shell_url(owner, kind)
+            if url not in shells:
+                shells[url] = (_build.shells[url], archive.shell_key(_build.shells[url]))
+        shutil.rmtree(site_dir / archive.shell_url(owner, "version"), ignore_errors=True)
+    links = {page: url for (language, page), url in _build.pages.items() if language == lang}
+    tasks = []
+    for doc in _docs(lang):
+        owner = _build.owners[doc.source]
+        alternates = {other: _counterpart_changelog(other, doc) for other in _build.settings.languages}
+        made_with = [_build.salts[lang], repr(sorted(links.items())), repr(sorted(alternates.items()))]
+        made_with += [shells[archive.shell_url(owner, kind)][1] for kind in archive.KINDS]
+        key = archive.archive_key(doc, made_with)
+        folder = doc.base + "versions/"
+        before = _build.kept.restore(folder)
+        if before.key == key:  # nothing it is made from has changed: every page is as it was
+            for page_key in before.pages.values():
+                _build.cache.keep(page_key)
+            _build.kept.written(folder, before)
+            continue
+        after = {}
+        to_make = []
+        for page in archive.archive_pages(doc, text, links.get, _build.renderer, _build.salts[lang]):
+            shell_url = archive.shell_url(owner, page.kind)
+            shell, shell_key = shells[shell_url]
+            page_key = after[page.url] = archive.page_key(shell_key, page, alternates)
+            if before.pages.pop(page.url, None) == page_key:
+                _build.cache.keep(page_key)
+            elif not _build.cache.link(page_key, site_dir / page.url / "index.html"):
+                _build.cache.keep(page_key)  # made (maybe in a worker) and stored below
+                to_make.append((page, page_key, shell, shell_url))
+        remove_pages(site_dir, list(before.pages))
+        _build.kept.written(folder, KeptFolder(key, after))
+        if to_make:
+            tasks.append((len(to_make), functools.partial(_make_pages, site_dir, to_make, alternates)))
+    return tasks
+
+
+def _make_pages(site_dir: Path, to_make: list, alternates: dict[str, str]) -> None:
+    """Make archived pages, fill each into its shell and store it (maybe in a worker)."""
+    for page, page_key, shell, shell_url in to_make:
+        _build.cache.store(page_key, site_dir / page.url / "index.html",
+                           archive.fill(shell, shell_url, page, page.content(), alternates))

@@ -46,6 +46,16 @@ class Token:
     content = "POLICYSHELLCONTENT"
 
 
+_ALTERNATE = "policy-shell-alternate-"
+_ALTERNATE_HREF = re.compile(r'href="(?:\.\./)*' + _ALTERNATE + r'([^/"]+)/"')
+
+
+def alternate_token_url(language: str) -> str:
+    """Where a shell's language switcher points for `language`; `fill` puts the change log of
+    the page's own policy in that language there, so one shell serves every policy."""
+    return f"{_ALTERNATE}{language}/"
+
+
 @dataclass(frozen=True)
 class ArchivePage:
     """One archived version, redline or comparison, before it is put into its shell."""
@@ -61,21 +71,39 @@ class ArchivePage:
     """The HTML below the heading; called only when no cached copy has `key`."""
 
 
-def shell_url(doc: PolicyDoc, kind: str) -> str:
-    url = f"{doc.base}versions/{SHELL_SLUG}/"
+def shell_owners(docs: list[PolicyDoc]) -> dict[str, PolicyDoc]:
+    """Each policy's source -> the policy whose shells it is filled into.
+
+    Everything around an archived page's content depends only on its language and its depth
+    (relative links), so the first policy of each language and depth lends its shells to the
+    others: a site of 20 policies in 5 languages renders 10 shells, not 200."""
+    owners: dict[tuple[str, int], PolicyDoc] = {}
+    return {doc.source: owners.setdefault((doc.language, doc.base.count("/")), doc) for doc in docs}
+
+
+def shell_url(owner: PolicyDoc, kind: str) -> str:
+    url = f"{owner.base}versions/{SHELL_SLUG}/"
     return url if kind == "version" else url + "changes/"
 
 
-def shells(doc: PolicyDoc) -> list[GeneratedPage]:
-    """The shell pages of `doc`, for the generator to render like any page."""
+def shells(owner: PolicyDoc) -> list[GeneratedPage]:
+    """The shell pages of `owner` (see `shell_owners`), for the generator to render."""
     markdown = render("shell.md", token=Token)
-    return [GeneratedPage(shell_url(doc, kind)[len(doc.prefix):].rstrip("/") + ".md",
-                          shell_url(doc, kind), markdown) for kind in KINDS]
+    return [GeneratedPage(shell_url(owner, kind)[len(owner.prefix):].rstrip("/") + ".md",
+                          shell_url(owner, kind), markdown) for kind in KINDS]
 
 
-def fill(shell: str, shell_page_url: str, page: ArchivePage, content: str) -> str:
-    """The shell's HTML with the page's URL (in its canonical link), title, heading, content."""
+def is_shell(url: str) -> bool:
+    return f"/versions/{SHELL_SLUG}/" in "/" + url
+
+
+def fill(shell: str, shell_page_url: str, page: ArchivePage, content: str,
+         alternates: dict[str, str]) -> str:
+    """The shell's HTML with the page's URL (in its canonical link), title, heading, content,
+    and its language switcher leading to `alternates` (language -> URL from the site root)."""
     html = shell.replace(shell_page_url, page.url)
+    html = _ALTERNATE_HREF.sub(
+        lambda m: f'href="{escape(relative_url(page.url, alternates[m.group(1)]))}"', html)
     html = html.replace(Token.title, escape(page.title))
     html = html.replace(Token.description, escape(page.description))
     html = html.replace(Token.heading, escape(page.heading))
@@ -158,9 +186,24 @@ def _redline(doc: PolicyDoc, strings: Strings, labels: Labels, salt: str, url: s
         content=content)
 
 
-def page_key(shell: str, page: ArchivePage) -> str:
-    """The key of a finished page: its content's key and the shell around it."""
-    return _digest(shell, page.key)
+def archive_key(doc: PolicyDoc, made_with: list[str]) -> str:
+    """A digest of everything `doc`'s archived pages are made from: its versions (text,
+    dates, summaries) and `made_with` (the salt, the shells, the links). Equal keys, equal
+    pages: a build can then leave the whole archive of the policy as the last one wrote it
+    without planning a single page (at 100 policies of 50 versions, 0.3 s of a warm build)."""
+    facts = [repr((v.slug, v.number, v.day.isoformat(), v.blob, v.title, v.summary, v.commit))
+             for v in doc.versions]
+    return _digest(doc.base, doc.page, *made_with, *facts)
+
+
+def shell_key(shell: str) -> str:
+    """A digest of a shell's HTML, made once per shell rather than once per page."""
+    return _digest(shell)
+
+
+def page_key(shell_digest: str, page: ArchivePage, alternates: dict[str, str]) -> str:
+    """The key of a finished page: its content's key, the shell and the switcher's links."""
+    return _digest(shell_digest, page.key, repr(sorted(alternates.items())))
 
 
 def salt(texts: dict[str, str], extensions: object, configs: object) -> str:

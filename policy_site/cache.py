@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 
@@ -29,28 +28,50 @@ class PageCache:
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
 
-    def place(self, key: str, dest: Path, make: Callable[[], str]) -> None:
-        """Put the page `key` at `dest`, calling `make` only when the cache lacks it."""
+    def link(self, key: str, dest: Path) -> bool:
+        """Put the stored page `key` at `dest`; False when the cache lacks it."""
+        if self.folder is None:
+            return False
+        stored = self._stored(key)
+        if not stored.exists():
+            return False
+        self.used.add(key)
+        self.hits += 1
+        self._link(stored, dest)
+        return True
+
+    def store(self, key: str, dest: Path, html: str) -> None:
+        """Keep the page `key` and put it at `dest` (with no cache folder, just write it)."""
         dest.parent.mkdir(parents=True, exist_ok=True)
         if self.folder is None:
-            dest.write_text(make(), encoding="utf-8")
+            dest.unlink(missing_ok=True)  # it may be a link to another copy: never write into it
+            dest.write_text(html, encoding="utf-8")
             return
-        stored = self.folder / key[:2] / f"{key}.html"
+        stored = self._stored(key)
         self.used.add(key)
-        if stored.exists():
-            self.hits += 1
-        else:
-            self.misses += 1
-            stored.parent.mkdir(exist_ok=True)
-            partial = stored.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(make(), encoding="utf-8")
-            partial.replace(stored)  # atomic: a killed build leaves no half page behind
+        self.misses += 1
+        stored.parent.mkdir(exist_ok=True)
+        partial = stored.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(html, encoding="utf-8")
+        partial.replace(stored)  # atomic: a killed build leaves no half page behind
+        self._link(stored, dest)
+
+    def _stored(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    @staticmethod
+    def _link(stored: Path, dest: Path) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
         if dest.exists():
             dest.unlink()
         try:
             os.link(stored, dest)
         except OSError:
             shutil.copyfile(stored, dest)
+
+    def keep(self, key: str) -> None:
+        """Note that the site still holds the page `key` from the last build: not pruned."""
+        self.used.add(key)
 
     def prune(self) -> int:
         """Delete the stored pages this build did not use; returns how many."""

@@ -31,6 +31,13 @@ class GeneratedPage:
     in_every_language: bool = False
     """True when every language has this page at the same path (report types, change log);
     an archived version exists only in its own language."""
+    html: str = ""
+    """HTML that takes the place of the line `HTML_MARKER` once Markdown has rendered the
+    page: long generated lists need no Markdown, and parsing them as raw HTML blocks cost a
+    change log 7 ms."""
+
+
+HTML_MARKER = "<!-- policy-site: generated html -->"
 
 
 # --- stamps ----------------------------------------------------------------------------
@@ -83,11 +90,18 @@ def changelog_page(doc: PolicyDoc, strings: Strings) -> GeneratedPage:
             "compare_href": relative_url(url, compare_url) if compare_url else None,
         })
     title = current.title if current and current.title else doc.page
-    markdown = render("changelog.md", strings=strings.texts, entries=entries,
-                      intro=strings.format("changelog_intro", title=title),
-                      current_href=relative_url(url, doc.base),
-                      feed_href=relative_url(url, doc.feed_url))
-    return GeneratedPage(_page_of(url, doc), url, markdown, in_nav=True, in_every_language=True)
+    markdown = render("changelog.md", strings=strings.texts, marker=HTML_MARKER,
+                      intro=strings.format("changelog_intro", title=title))
+    html = render("changelog.html", strings=strings.texts, entries=entries,
+                  current_href=relative_url(url, doc.base),
+                  feed_href=relative_url(url, doc.feed_url))
+    return GeneratedPage(_page_of(url, doc), url, markdown, in_nav=True, in_every_language=True,
+                         html=html)
+
+
+def with_generated_html(content: str, html: str) -> str:
+    """The rendered page `content` with `html` where Markdown left the marker."""
+    return content.replace(HTML_MARKER, html, 1)
 
 
 def _page_of(url: str, doc: PolicyDoc) -> str:

@@ -1,0 +1,119 @@
+"""A build that reuses what the last one left gives the site a fresh build gives.
+
+A warm build keeps the archive the last build wrote in the site folder (policy_site.kept),
+links pages from the page cache (policy_site.cache) and makes the rest in worker processes
+(policy_site.parallel); policies of one language and depth share one shell
+(archive.shell_owners). None of that may show: every build is compared, file by file, with
+a build from nothing, with no cache, in one process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import Repo, build_site, git, policy, site_files
+from policy_site.kept import HIDDEN, KeptArchive, KeptFolder
+
+FRESH = {"POLICY_SITE_CACHE": "off", "POLICY_SITE_JOBS": "1"}
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _assert_same_as_fresh(repo: Repo, site: Path, tmp_path: Path, name: str) -> None:
+    fresh = build_site(repo.path, env=FRESH, site_dir=tmp_path / name)
+    assert fresh.ok, fresh.log
+    kept, made = _tree(site), _tree(fresh.site)
+    assert sorted(kept) == sorted(made)
+    assert [p for p in kept if kept[p] != made[p]] == []
+
+
+def _two_policies(repo: Repo) -> None:
+    """The real site with a second policy, 'terms.md', in both languages."""
+    files = site_files(de_policy=policy("Datenschutz", "Erste Fassung.\n\n## Teil\n\nText.",
+                                        summary="Erste."),
+                       en_policy=policy("Privacy", "First text.", summary="First."))
+    config = files["mkdocs.yml"].decode("utf-8")
+    files["mkdocs.yml"] = config.replace("    pages:\n      - policy.md\n",
+                                         "    pages:\n      - policy.md\n      - terms.md\n")
+    files["docs/de/terms.md"] = policy("Bedingungen", "Die Bedingungen.", summary="Erste.")
+    files["docs/en/terms.md"] = policy("Terms", "The terms.", summary="First.")
+    repo.commit("Import\n\nPublished: 2019-05-01", "2020-01-10T10:00:00+00:00", files)
+    repo.commit("Terms", "2020-02-01T10:00:00+00:00",
+                {"docs/de/terms.md": policy("Bedingungen", "Die neuen Bedingungen.",
+                                            summary="Neu gefasst.")})
+
+
+def test_a_warm_build_in_worker_processes_gives_the_fresh_build(repo: Repo, tmp_path: Path):
+    _two_policies(repo)
+    site = tmp_path / "site"
+    first = build_site(repo.path, env={"POLICY_SITE_JOBS": "2"}, site_dir=site)
+    assert first.ok, first.log
+    assert (repo.path / ".cache/policy-site/kept.json").exists()
+    assert not (site / HIDDEN).exists()
+    _assert_same_as_fresh(repo, site, tmp_path, "fresh-1")
+
+    # One shell serves both policies: each archived page's language switcher leads to the
+    # change log of its own policy.
+    html = first.html("terms/versions/2020-02-01/")
+    assert re.search(r'href="\.\./\.\./\.\./en/terms/changes/" hreflang="en"', html)
+    assert re.search(r'href="\.\./\.\./changes/" hreflang="de"', html)
+    assert "policy-shell" not in html and not (site / "policy/versions/policy-shell").exists()
+
+    repo.commit("Storage", "2020-03-01T10:00:00+00:00",
+                {"docs/de/policy.md": policy("Datenschutz", "Zweite Fassung.\n\n## Teil\n\nText.",
+                                             summary="Zweite.")})
+    warm = build_site(repo.path, site_dir=site)
+    assert warm.ok, warm.log
+    _assert_same_as_fresh(repo, site, tmp_path, "fresh-2")
+
+    # A history rewritten (the newest version dropped): its pages go, the rest stays right.
+    git(repo.path, "reset", "-q", "--hard", "HEAD~1")
+    again = build_site(repo.path, env={"POLICY_SITE_JOBS": "2"}, site_dir=site)
+    assert again.ok, again.log
+    assert not (site / "policy/versions/2020-03-01").exists()
+    _assert_same_as_fresh(repo, site, tmp_path, "fresh-3")
+
+
+def _kept_site(tmp_path: Path) -> tuple[Path, Path]:
+    site, record = tmp_path / "site", tmp_path / "cache" / "kept.json"
+    (site / "policy/versions/2020-01-01").mkdir(parents=True)
+    (site / "policy/versions/2020-01-01/index.html").write_text("old", encoding="utf-8")
+    kept = KeptArchive(site, record)
+    kept.written("policy/versions/", KeptFolder("k", {"policy/versions/2020-01-01/": "p"}))
+    kept.finish()
+    return site, record
+
+
+def test_a_kept_archive_comes_back_with_its_record(tmp_path: Path):
+    site, record = _kept_site(tmp_path)
+    kept = KeptArchive(site, record)
+    kept.set_aside()
+    assert not (site / "policy/versions").exists() and (site / HIDDEN).is_dir()
+    back = kept.restore("policy/versions/")
+    assert back == KeptFolder("k", {"policy/versions/2020-01-01/": "p"})
+    assert (site / "policy/versions/2020-01-01/index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_build_stopped_half_way_leaves_nothing_to_trust(tmp_path: Path):
+    site, record = _kept_site(tmp_path)
+    KeptArchive(site, record).set_aside()  # ... and the build dies before finish()
+    assert str(site.resolve()) not in json.loads(record.read_text(encoding="utf-8"))
+    later = KeptArchive(site, record)
+    later.set_aside()
+    assert not (site / HIDDEN).exists()  # what the dead build set aside is gone
+    assert later.restore("policy/versions/") == KeptFolder()
+
+
+@pytest.mark.parametrize("setting", ["two", "-"])
+def test_a_wrong_number_of_processes_names_the_variable(repo: Repo, tmp_path: Path, setting: str):
+    _two_policies(repo)
+    build = build_site(repo.path, env={"POLICY_SITE_JOBS": setting, "POLICY_SITE_CACHE": "off"})
+    assert not build.ok
+    assert "POLICY_SITE_JOBS" in build.log and "whole number" in build.log
