@@ -65,7 +65,7 @@ def test_the_same_seed_writes_the_same_history(tmp_path: Path):
 def test_the_runner_generates_builds_and_reports(tmp_path: Path):
     result = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--sizes", "2,1,5", "--rounds", "1",
-         "--variants", "ad", "--out", str(tmp_path / "out"), "--workdir", str(tmp_path)],
+         "--variants", "adf", "--out", str(tmp_path / "out"), "--workdir", str(tmp_path)],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -79,8 +79,11 @@ def test_the_runner_generates_builds_and_reports(tmp_path: Path):
         assert [r["returncode"] for r in variant["runs"]] == [0]
         assert variant["median_seconds"] > 0 and variant["max_rss_mib"] > 0
     assert floor["ratio"] == 1.0
-    # d builds the archive, the redlines and the change logs that a leaves out.
+    # d builds the archive, the redlines and the change logs that a leaves out; f builds
+    # the same into a new folder from the cache d left.
     assert full["html_files"] > floor["html_files"]
+    ci = size["variants"]["f"]
+    assert ci["error"] is None and ci["html_files"] == full["html_files"]
     table = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
     assert "| 2, 1, 5 | a |" in table and "| 2, 1, 5 | d |" in table
     # The work folder (repository, sites) is gone; only the report stays.
