@@ -35,7 +35,9 @@ def parse(text: str, path: str = "<text>") -> Source:
     """Split `text` into front matter and body; a broken YAML block names the file and line.
 
     A long history parses the same few front matters thousands of times, so the results
-    are kept (a `Source` is immutable, but its `meta` dict must not be changed by callers).
+    are kept, and so is the YAML of each front matter: a commit that changes only the body
+    leaves it as it was (a `Source` is immutable, but its `meta` dict must not be changed
+    by callers: texts with the same front matter share it).
     """
     source = _parsed.get(text)
     if source is None:
@@ -53,12 +55,27 @@ def _parse(text: str, path: str) -> Source:
     match = _FENCE.match(text)
     if not match:
         return Source({}, text, 1)
+    block = match.group(1)
+    meta = _meta.get(block)  # most commits leave the front matter as it was
+    if meta is None:
+        meta = _meta[block] = _load(block, path)
+        if len(_meta) > 256:
+            _meta.clear()
+            _meta[block] = meta
+    body_line = text.count("\n", 0, match.end()) + 1
+    return Source(meta, text[match.end():], body_line)
+
+
+_meta: dict[str, dict[str, Any]] = {}
+
+
+def _load(block: str, path: str) -> dict[str, Any]:
     try:
         try:
-            meta = yaml.load(match.group(1), Loader=_Loader) or {}
+            meta = yaml.load(block, Loader=_Loader) or {}
         except yaml.YAMLError:
             # Parse again with the Python loader: its messages are the ones editors are shown.
-            meta = yaml.load(match.group(1), Loader=yaml.SafeLoader) or {}
+            meta = yaml.load(block, Loader=yaml.SafeLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -71,5 +88,4 @@ def _parse(text: str, path: str) -> Source:
     if not isinstance(meta, dict):
         raise PolicySiteError("the front matter is not a list of 'key: value' lines.", path=path,
                               line=2, fix="write one 'key: value' per line between the '---' lines.")
-    body_line = text.count("\n", 0, match.end()) + 1
-    return Source(meta, text[match.end():], body_line)
+    return meta

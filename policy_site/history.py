@@ -4,7 +4,8 @@ Everything after this module (versions, dates, redlines, archive, feeds, manifes
 and works on the `History` it returns. One `git log` walks the first-parent chain of HEAD and
 one `git cat-file --batch` (GitPython's object database) reads the file contents it is asked for, whatever the
 number of pages and languages: the plugins users pick instead run one `git log` per page and
-per language, which is what makes them slow on a long history.
+per language, which is what makes them slow on a long history. (A second `git cat-file
+--batch` streams all the revisions of a page when a build needs them all: see `BlobStore`.)
 
 Why the first-parent chain: on main, a pull request lands as one merge (or squash) commit.
 Diffing each first-parent commit against its first parent attributes a change to the moment
@@ -16,7 +17,11 @@ commit" and the merge commit GitHub checks a pull request with.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import select
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,15 +34,20 @@ _FORMAT = f"{_RECORD}%H{_FIELD}%P{_FIELD}%at{_FIELD}%ct{_FIELD}%B{_FIELD}"
 
 
 class BlobStore:
-    """File contents by blob id, read on demand through one `git cat-file --batch` process.
+    """File contents by blob id, read on demand through `git cat-file --batch`.
 
     On demand, because a build that shows only dates needs the newest one or two revisions
     of each page, not all of them; each blob is read once however often it is asked for.
+    A build that needs every revision of a page asks for them together (`read_ahead`): they
+    then come in one stream, so that git unpacks the next blob while this one is looked at,
+    instead of one round trip to git per blob.
     """
 
     def __init__(self, repo) -> None:
         self._repo = repo  # keeps the cat-file process alive
         self._text: dict[str, str] = {}
+        self._sha256: dict[str, str] = {}
+        self._stream = None  # the `git cat-file --batch` process of `read_ahead`
 
     def data(self, blob: str) -> bytes:
         """The exact bytes (not kept: only hashing needs them, once per blob)."""
@@ -46,8 +56,124 @@ class BlobStore:
     def text(self, blob: str) -> str:
         found = self._text.get(blob)
         if found is None:
-            found = self._text[blob] = self.data(blob).decode("utf-8", errors="replace")
+            found = self._keep(blob, self.data(blob))
         return found
+
+    def sha256(self, blob: str) -> str:
+        """The SHA-256 of the bytes, hashed when they were read for the text (not read twice)."""
+        found = self._sha256.get(blob)
+        if found is None:
+            found = self._sha256[blob] = hashlib.sha256(self.data(blob)).hexdigest()
+        return found
+
+    def _keep(self, blob: str, data: bytes) -> str:
+        self._sha256[blob] = hashlib.sha256(data).hexdigest()
+        text = self._text[blob] = data.decode("utf-8", errors="replace")
+        return text
+
+    def read_ahead(self, blobs: Iterable[str]) -> Iterator[str]:
+        """Read the texts of `blobs` in one stream; yield each id as soon as its text is kept.
+
+        All ids are written to git at once and the answers are read as they come, so git
+        unpacks the next blob while this one is looked at. A blob git cannot read is yielded
+        unread: asking for its text then raises the error that names it.
+        """
+        wanted = [b for b in dict.fromkeys(blobs) if b not in self._text]
+        if len(wanted) < 2:  # nothing to stream: the plain reads are as fast
+            yield from wanted
+            return
+        stream = self._batch()
+        request = "".join(b + "\n" for b in wanted).encode("ascii")
+        writer = None
+        read = 0
+        try:
+            if len(request) <= _PIPE_BUF:  # fits in the empty pipe: the write cannot wait
+                _send(stream.stdin, request)
+            else:  # from a thread, so that neither side waits for the other's pipe to drain
+                writer = threading.Thread(target=_send, args=(stream.stdin, request), daemon=True)
+                writer.start()
+            out = stream.stdout
+            for blob in wanted:
+                header = out.readline().split()
+                if len(header) == 3 and header[0] == blob.encode("ascii"):
+                    size = int(header[2])
+                    data = out.read(size)
+                    if len(data) != size or out.read(1) != b"\n":
+                        raise OSError("git cat-file stopped in the middle of an object")
+                    if header[1] == b"blob":
+                        self._keep(blob, data)
+                elif header[1:] != [b"missing"]:  # anything else is out of step
+                    raise OSError(f"unexpected answer from git cat-file: {header!r}")
+                read += 1
+                yield blob
+        except (OSError, ValueError):
+            pass  # the stream is lost; the plain reads of what is left say what is wrong
+        finally:
+            if read < len(wanted):  # answers may be left in the pipe: start afresh next time
+                self._stop_stream()
+            if writer is not None:
+                writer.join()
+        yield from wanted[read:]
+
+    def _batch(self):
+        if self._stream is None:
+            import subprocess
+
+            self._stream = self._repo.git.cat_file("--batch", as_process=True,
+                                                   istream=subprocess.PIPE)
+            _widen_pipe(self._stream.stdout)
+        return self._stream
+
+    def _stop_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None and stream.proc is not None:
+            try:
+                stream.proc.kill()  # the writer's next write fails; GitPython reaps the process
+            except OSError:  # already gone
+                pass
+
+
+_PIPE_BUF = getattr(select, "PIPE_BUF", 512)
+"""What an empty pipe takes in one write without waiting (at least 512 bytes under POSIX)."""
+
+
+def _send(stdin, request: bytes) -> None:
+    try:
+        stdin.write(request)
+        stdin.flush()
+    except (OSError, ValueError):  # git ended early; the reader notices
+        pass
+
+
+def _widen_pipe(pipe) -> None:
+    """Let git run up to 1 MiB ahead of the reader instead of 64 KiB (Linux only)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+
+
+def read_ahead(revisions: Iterable[Revision]) -> Iterator[Revision]:
+    """The revisions, each as soon as its text is read, in one stream when their store can.
+
+    For a store without `read_ahead` (an in-memory one) the revisions come as they are and
+    their texts are read when asked for.
+    """
+    revisions = list(revisions)
+    stores = {id(r.store) for r in revisions}
+    ahead = getattr(revisions[0].store, "read_ahead", None) if len(stores) == 1 else None
+    if ahead is None:
+        yield from revisions
+        return
+    by_blob: dict[str, list[Revision]] = {}
+    for rev in revisions:
+        by_blob.setdefault(rev.blob, []).append(rev)
+    for blob in ahead(list(by_blob)):
+        yield from by_blob.pop(blob)
+    for rest in by_blob.values():  # already known to the store
+        yield from rest
 
 
 @dataclass(frozen=True)
@@ -73,6 +199,14 @@ class Revision:
     @property
     def text(self) -> str:
         return self._read(self.store.text)
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of `data`, as `sha256sum` prints it."""
+        sha256 = getattr(self.store, "sha256", None)
+        if sha256 is None:  # a store that keeps no digests
+            return hashlib.sha256(self.data).hexdigest()
+        return self._read(sha256)
 
     def _read(self, read):
         try:

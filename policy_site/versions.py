@@ -14,6 +14,7 @@ on" date has one place to go.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from . import dates, frontmatter
 from .errors import PolicySiteError
-from .history import Revision
+from .history import Revision, read_ahead
 
 DISPLAYED_FIELDS = ("title",)
 """Front-matter fields a reader sees on the page; a change to any other field is invisible."""
@@ -113,16 +114,26 @@ class FactStore:
     def of(self, rev: Revision) -> Facts:
         found = self._facts.get(rev.blob)
         if found is None:
-            meta = frontmatter.parse(rev.text, rev.path).meta
-            title = meta.get("title")
+            source = frontmatter.parse(rev.text, rev.path)  # parsed once, for all four facts
+            title = source.meta.get("title")
             found = Facts(
-                hashlib.sha256(reader_view(rev.text, rev.path).encode("utf-8")).hexdigest(),
+                _view_digest(source),
                 str(title) if title is not None else None,
-                _summary_of(meta),
-                hashlib.sha256(rev.data).hexdigest())
+                _summary_of(source.meta),
+                rev.sha256)
             self._facts[rev.blob] = found
             self._changed = True
         return found
+
+    def learn(self, revisions: Iterable[Revision]) -> None:
+        """Learn the facts of every revision not known yet, their texts read in one stream.
+
+        What `of` learns one revision at a time, without waiting for git between one and the
+        next (`history.read_ahead`): a build that shows every version needs them all.
+        """
+        unknown = [rev for rev in revisions if rev.blob not in self._facts]
+        for rev in read_ahead(unknown):
+            self.of(rev)
 
     def save(self) -> None:
         if self.path is not None and self._changed:
@@ -175,9 +186,76 @@ def reader_view(text: str, path: str = "<text>") -> str:
     still counts as a change.
     """
     source = frontmatter.parse(text, path)
-    shown = [f"{k}: {source.meta[k]}" for k in DISPLAYED_FIELDS if source.meta.get(k) is not None]
+    body = "\n\n".join(view for view in map(_VIEWS, _chunks(source.body)) if view)
+    return _shown(source) + "\n\n" + body
+
+
+def _view_digest(source: frontmatter.Source) -> str:
+    """The SHA-256 of `reader_view` in UTF-8, put together from its chunks' encoded views."""
+    chunks = _chunks(source.body)
+    views = list(map(_SPACED.new.get, chunks))  # one dict look-up per chunk, most of them found
+    if not all(views):  # a chunk not seen lately (or one that shows nothing)
+        with contextlib.suppress(ValueError):
+            i = -1
+            while True:  # only the few chunks not found, not a Python step for each chunk
+                i = views.index(None, i + 1)
+                views[i] = _SPACED(chunks[i])
+    digest = hashlib.sha256(_shown(source).encode("utf-8"))
+    digest.update(b"".join(views) or b"\n\n")  # what reader_view has between title and body
+    return digest.hexdigest()
+
+
+def _shown(source: frontmatter.Source) -> str:
+    return "\n".join(f"{k}: {source.meta[k]}" for k in DISPLAYED_FIELDS
+                     if source.meta.get(k) is not None)
+
+
+# Why the body is cut into chunks: a blank line ends a block, so the view of a body is the
+# views of the pieces between its blank lines, the empty ones left out, joined by a blank
+# line. Successive revisions of a page share nearly all of their pieces, so each piece is
+# reduced once and looked up after; a long history is then read at the speed of `str.split`,
+# not of a Python loop over every line of every revision.
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _chunks(body: str) -> list[str]:
+    """The body cut at blank lines: at all of them or only at some, the view is the same."""
+    if "\r" in body:  # CRLF line ends: a blank line holds a CR, it is not empty
+        return _BLANK_LINE.split(body)
+    return body.split("\n\n")
+
+
+class _Memo:
+    """Values by key, each made once and kept for a while.
+
+    When full, what it holds becomes the older generation (still found, and kept again when
+    it is) and what was older is forgotten: the pieces of the page being read stay.
+    """
+
+    def __init__(self, make, size: int = 4096) -> None:
+        self.make = make
+        self.size = size
+        self.new: dict = {}
+        self.old: dict = {}
+
+    def __call__(self, key):
+        found = self.new.get(key)
+        if found is None:
+            found = self.old.get(key)
+            if found is None:
+                found = self.make(key)
+            if len(self.new) >= self.size:
+                self.old, self.new = self.new, {}
+            self.new[key] = found
+        return found
+
+
+def _reduce(text: str) -> str:
+    """The `reader_view` of a body (or of a piece of one), line by line: a blank line ends a
+    block, a wrapped line joins the one before it, and runs of white space become one space."""
     lines: list[str] = []
-    for line in source.body.split("\n"):
+    for line in text.split("\n"):
         words = line.split()
         if not words:
             if lines and lines[-1]:
@@ -188,8 +266,15 @@ def reader_view(text: str, path: str = "<text>") -> str:
             lines[-1] += " " + joined  # a wrapped line joins the line before it
         else:
             lines.append(joined)
-    body = "\n".join(lines).strip().replace("\n\n\n", "\n\n")
-    return "\n".join(shown) + "\n\n" + body
+    return "\n".join(lines).strip().replace("\n\n\n", "\n\n")
+
+
+_VIEWS = _Memo(_reduce)
+"""The view of a chunk of a body."""
+_SPACED = _Memo(lambda chunk: ("\n\n" + view).encode("utf-8") if (view := _VIEWS(chunk)) else b"")
+"""The view of a chunk in UTF-8, after the blank line that separates it from the one before
+(nothing for a chunk that shows nothing): the views of a body's chunks, joined, are the
+body's view after the blank line under the title."""
 
 
 # A line that starts one of these starts a block of its own, so joining it to the line
@@ -236,6 +321,7 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
     to readers and makes no version).
     """
     facts = facts or FactStore()
+    facts.learn(revisions)  # every revision is looked at: read them in one stream
     starts: list[int] = []
     seen_view: str | None = None
     for i, rev in enumerate(revisions):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
@@ -290,3 +291,44 @@ def test_unreadable_history_fails_naming_the_commit(site: Repo):
     assert not build.ok
     assert f"docs/de/policy.md: git cannot read this file as commit {sha[:12]} left it" in build.log
     assert "Fix: run 'git fsck'" in build.log
+
+
+def test_texts_read_in_one_stream_are_the_texts_read_one_by_one(site: Repo):
+    """A page's revisions come from git in one stream; what cannot be read is named later."""
+    from policy_site.errors import PolicySiteError
+    from policy_site.history import read_ahead, read_history
+
+    for n in range(5):
+        site.commit(f"Change {n}", f"2022-0{n + 1}-01T12:00:00+00:00",
+                    {"docs/de/policy.md": de(DE_BODY + f"\n\nAbsatz {n}.", summary=f"{n}."),
+                     "docs/en/policy.md": en(EN_BODY + f"\n\nParagraph {n}.\r\n", summary=f"{n}.")})
+    revisions = [rev for revs in read_history(site.path, site.path / "docs").files.values()
+                 for rev in revs]
+    singles = [(rev.data, rev.data.decode("utf-8", errors="replace"),
+                hashlib.sha256(rev.data).hexdigest()) for rev in revisions]
+
+    fresh = read_history(site.path, site.path / "docs").files
+    stream = read_ahead(fresh["docs/de/policy.md"])
+    next(stream)
+    stream.close()  # abandoned half way: the next stream starts afresh
+    store = fresh["docs/de/policy.md"][0].store
+    store.data = lambda blob: pytest.fail("read one by one, not in the stream")
+    streamed = {(r.commit, r.path): r for r in read_ahead(r for revs in fresh.values() for r in revs)}
+    assert len(streamed) == len(revisions)
+    for rev, (_, text, sha) in zip(revisions, singles):
+        other = streamed[(rev.commit, rev.path)]
+        assert (other.text, other.sha256) == (text, sha)
+
+    unknown = [f"{n:040x}" for n in range(1, 200)]  # more ids than a pipe takes at once
+    store = revisions[0].store
+    store.data = lambda blob: pytest.fail("read one by one, not in the stream")
+    assert list(store.read_ahead([*unknown, revisions[-1].blob])) == [*unknown, revisions[-1].blob]
+    assert revisions[-1].text == singles[-1][1]
+    del store.data
+
+    two = list({rev.blob: rev for rev in revisions[:-1]}.values())[:2]  # texts not read yet
+    missing = dataclasses.replace(two[0], blob="1" * 40)
+    assert [r.blob for r in read_ahead([missing, *two])] == ["1" * 40, two[0].blob, two[1].blob]
+    assert two[1].text == singles[revisions.index(two[1])][1]
+    with pytest.raises(PolicySiteError, match="git cannot read this file"):
+        missing.text

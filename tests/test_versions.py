@@ -107,3 +107,51 @@ def test_an_imported_date_before_the_previous_version_fails():
     )
     with pytest.raises(PolicySiteError, match=r"commit 222222222222 starts a version dated 2015-03-01, before the version it follows \(2020-01-01, commit 111111111111\)"):
         build_versions(revs, BERLIN)
+
+
+def _reader_view_line_by_line(text: str) -> str:
+    """reader_view as it was first written, one line at a time: the reference for the chunked one."""
+    import re
+
+    from policy_site import frontmatter
+
+    block_start = re.compile(r"[-*+] |\d+[.)] |#|>|\||```|~~~|<")
+    source = frontmatter.parse(text)
+    shown = [f"{k}: {source.meta[k]}" for k in ("title",) if source.meta.get(k) is not None]
+    lines: list[str] = []
+    for line in source.body.split("\n"):
+        words = line.split()
+        if not words:
+            if lines and lines[-1]:
+                lines.append("")
+            continue
+        joined = " ".join(words)
+        if lines and lines[-1] and not block_start.match(joined):
+            lines[-1] += " " + joined
+        else:
+            lines.append(joined)
+    body = "\n".join(lines).strip().replace("\n\n\n", "\n\n")
+    return "\n".join(shown) + "\n\n" + body
+
+
+def test_reader_view_and_its_digest_are_those_of_the_line_by_line_reading():
+    """Cut at blank lines and remembered piece by piece, the view is still the same text."""
+    import hashlib
+    import random
+
+    from policy_site.versions import FactStore
+
+    pieces = ["word", "Wört", "1.", "2)", "12. x", "-", "- x", "* y", "+", "#", "## H", "> q", "|",
+              "| a |", "```", "~~~", "<b>", "x<y", " ", "  ", "\t", "\u00a0", "\u2028", "\x0c", "\r",
+              "\n", "\n", "\n", "\n\n", "\n\n\n", "\r\n", "\r\n\r\n", "\n \n", "\n\t\n"]
+    rng = random.Random(20240601)
+    texts = Texts()
+    for n in range(3000):
+        body = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randrange(40)))
+        text = page(body) if n % 3 else body  # with and without front matter
+        assert reader_view(text) == _reader_view_line_by_line(text), repr(text)
+        texts.blobs[f"b{n}"] = text
+        rev = Revision("0" * 40, "docs/de/policy.md", datetime(2020, 1, 1, tzinfo=UTC),
+                       datetime(2020, 1, 1, tzinfo=UTC), "", f"b{n}", texts)
+        want = hashlib.sha256(_reader_view_line_by_line(text).encode("utf-8")).hexdigest()
+        assert FactStore().of(rev).view == want, repr(text)
