@@ -351,11 +351,111 @@ def test_a_negative_context_says_what_to_pass():
                                 "Fix: pass context=1 (one unchanged block around each change).")
 
 
+def test_the_fast_word_diff_gives_the_answers_of_the_pure_python_library():
+    """The word diff runs diff-match-patch's C++ port; on token strings encoded as `_runs`
+    encodes them it must answer exactly as the pure-Python `diff_main(a, b, False)` with no
+    time limit, so that the switch cannot change a redline."""
+    import random
+
+    from diff_match_patch import diff_match_patch
+
+    from policy_site.redline import _diff
+
+    reference = diff_match_patch()
+    reference.Diff_Timeout = 0
+    rng = random.Random(2017)
+    vocabulary = ["we", "the", "data", "Daten", "für", "Übermittlung", "naïve", "こんにちは",
+                  "𝔡𝔞𝔱𝔞", "😀", ".", ",", "(", ")", "_", "30", "days", "Tage"]
+    vocabulary += [f"w{n}" for n in range(60)]
+
+    def words(n: int) -> list[str]:
+        return [rng.choice(vocabulary) for _ in range(n)]
+
+    def edited(a: list[str]) -> list[str]:
+        b = list(a)
+        for _ in range(rng.randint(1, 12)):
+            at = rng.randint(0, len(b))
+            b[at:at + rng.randint(0, 4)] = words(rng.randint(0, 4))
+        return b
+
+    def moved(a: list[str]) -> list[str]:
+        if len(a) < 2:
+            return a[::-1]
+        i, j = sorted(rng.sample(range(len(a) + 1), 2))
+        run, rest = a[i:j], a[:i] + a[j:]
+        at = rng.randint(0, len(rest))
+        return rest[:at] + run + rest[at:]
+
+    pairs: list[tuple[list[str], list[str]]] = [([], []), ([], ["we"]), (["we"], [])]
+    for _ in range(60):
+        a = words(rng.randint(0, 120))
+        pairs += [(a, []), ([], a), (a, list(a)), (a, [f"x{n}" for n in range(len(a))]),
+                  (a, edited(a)), (a, moved(a)), (a, moved(edited(a))), (a, words(len(a)))]
+
+    def encoded(a: list[str], b: list[str]) -> tuple[str, str]:
+        char: dict[str, str] = {}
+        for unit in a + b:
+            char.setdefault(unit, chr(len(char) + 1))
+        return "".join(char[u] for u in a), "".join(char[u] for u in b)
+
+    texts = [encoded(a, b) for a, b in pairs]
+    # And as text, code points outside the BMP included: lengths count code points alike.
+    texts += [(" ".join(a), " ".join(b)) for a, b in pairs[::8]]
+    for a, b in texts:
+        assert _diff(a, b) == [(op, len(text)) for op, text in reference.diff_main(a, b, False)]
+
+
 def test_the_result_does_not_depend_on_the_machine():
     """Diff_Timeout is 0: the same input gives the same output, however long it takes."""
     old = " ".join(f"word{n % 37}" for n in range(3000)) + "."
     new = " ".join(f"word{n % 41}" for n in range(3000)) + "."
     assert redline(old, new) == redline(old, new)
+
+
+# --- the fast paths answer as the rules they stand for ----------------------------------------
+
+def test_text_in_latin_1_is_nfc_as_the_quick_check_assumes():
+    """`_is_nfc` takes a text it can encode in Latin-1 to be NFC without looking at it: no
+    character of Latin-1 decomposes, and no two of them combine."""
+    import unicodedata
+
+    latin_1 = [chr(code) for code in range(256)]
+    assert all(unicodedata.is_normalized("NFC", a + b) for a in latin_1 for b in latin_1)
+    # Other text is still looked at: test_decomposed_umlauts_compare_equal_to_composed_ones.
+
+
+def test_the_written_out_sentence_pattern_matches_as_the_short_one():
+    """`_SENTENCE` is the lazy pattern in its docstring written out for speed: on any text,
+    and from any start to any end, it must find the same sentences."""
+    import random
+    import re
+
+    from policy_site.redline import _SENTENCE
+
+    lazy = re.compile(r"(\s*)([^\n]+?(?:[.!?;:](?=\s)|(?=\n)|$))")
+    rng = random.Random(2017)
+    alphabet = "ab .!?;:\n\t\u00a0\u2028\x85"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        assert _SENTENCE.findall(text, start, end) == lazy.findall(text, start, end), text
+        assert _SENTENCE.findall(text) == lazy.findall(text), text
+
+
+def test_words_are_the_runs_of_word_characters_with_a_letter_or_digit():
+    r"""`_word_list` stands for all matches of `\w*[^\W_]\w*`."""
+    import random
+    import re
+
+    from policy_site.redline import _word_list
+
+    pattern = re.compile(r"\w*[^\W_]\w*")
+    rng = random.Random(2017)
+    alphabet = "a_1 .-\u00e4\u0301\u0660_\n"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _word_list(text) == pattern.findall(text), text
 
 
 # --- what is remembered between redlines -------------------------------------------------------
@@ -413,4 +513,27 @@ def test_what_is_remembered_between_redlines_never_changes_an_answer():
         "</details>",
         "<p>Not applicable.</p>",
         '<p class="redline-inserted"><ins>Not applicable.</ins></p>',
+    )
+
+
+def test_a_list_read_before_still_takes_the_indented_paragraph_after_it():
+    """A list read in an earlier version is taken from memory; its last item must still take
+    the indented paragraph that follows it. A heading with a link label is read as it is in
+    its own text, where a definition may make the label a link."""
+    from policy_site.redline import _clear_caches
+
+    old = "# Terms\n\n- Alpha\n- Beta\n\n  Beta goes on.\n\nAfter."
+    new = ("# Terms\n\n- Alpha\n- Beta\n\n  Beta goes on, amended.\n\n## [Terms] again\n\n"
+           "After.\n\n[terms]: terms.md")
+    calls = [(old, new), (new, old), (old, old), (new, new)]
+    remembered = [redline(a, b, context=5) for a, b in calls]
+    for (a, b), result in zip(calls, remembered, strict=True):
+        _clear_caches()
+        assert redline(a, b, context=5) == result
+    assert remembered[0].html == html(
+        "<h1>Terms</h1>",
+        "<ul><li>Alpha</li>",
+        '<li class="redline-changed">Beta Beta goes on<ins>, amended</ins>.</li></ul>',
+        '<h2 class="redline-inserted"><ins>Terms again</ins></h2>',
+        "<p>After.</p>",
     )
