@@ -66,6 +66,8 @@ class _Build:
     owners: dict[str, policies.PolicyDoc]
     """Each policy's source -> the policy whose shells its archived pages are filled into."""
     warned: bool = False
+    making: set[str] = field(default_factory=set)
+    """The sources of the policies that have archived pages to make in this build."""
     salts: dict[str, str] = field(default_factory=dict)
     """Language -> the digest of what its archived pages are made with (archive.salt)."""
     shells: dict[str, str] = field(default_factory=dict)
@@ -391,21 +393,20 @@ def _write_archives(config: MkDocsConfig) -> None:
     the same key is left as it is; in any other, each page that kept its key is left, those
     in the page cache are linked from there, and the rest are made, by policy, in worker
     processes when there are many (`parallel`)."""
-    site_dir = Path(config.site_dir)
-    tasks: list[tuple[int, Callable[[], None]]] = []
+    tasks = []
     for lang in _build.salts:
-        tasks += _plan_archive(site_dir, lang)
+        tasks += _plan_archive(Path(config.site_dir), lang)
     if not tasks:
         return
     pages_to_make = sum(size for size, _ in tasks)
     try:
         jobs = parallel.jobs_wanted(pages_to_make, allowed=_command == "build")
-        if jobs > 1:
-            for doc in _build.docs:  # workers must not read git: everything is read first
-                for version in doc.versions:
-                    version.body  # noqa: B018 - loads the text
-        tasks.sort(key=lambda task: -task[0])
-        parallel.run([task for _, task in tasks], jobs)
+        if jobs > 1:  # workers must not read git: what they need is read now
+            for doc in _build.docs:
+                if doc.source in _build.making:
+                    for version in doc.versions:
+                        version.body  # noqa: B018 - reads the text
+        parallel.run(tasks, jobs)
     except PolicySiteError as exc:
         raise PluginError(str(exc)) from exc
     log.debug(f"made {pages_to_make} archived pages in {jobs} process(es)")
@@ -452,6 +453,7 @@ def _plan_archive(site_dir: Path, lang: str) -> list[tuple[int, Callable[[], Non
         remove_pages(site_dir, list(before.pages))
         _build.kept.written(folder, KeptFolder(key, after))
         if to_make:
+            _build.making.add(doc.source)
             tasks.append((len(to_make), functools.partial(_make_pages, site_dir, to_make, alternates)))
     return tasks
 

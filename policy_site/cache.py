@@ -25,6 +25,8 @@ class PageCache:
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        self._folders: set[Path] = set()
+        """Folders this process knows exist: each system call counts at 15,000 pages."""
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
 
@@ -37,37 +39,43 @@ class PageCache:
             return False
         self.used.add(key)
         self.hits += 1
-        self._link(stored, dest)
+        self._folder(dest.parent)
+        try:
+            _replace_with_link(stored, dest)
+        except OSError:  # another file system: a copy (never into a file left there)
+            dest.unlink(missing_ok=True)
+            shutil.copyfile(stored, dest)
         return True
 
     def store(self, key: str, dest: Path, html: str) -> None:
-        """Keep the page `key` and put it at `dest` (with no cache folder, just write it)."""
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        """Put the page `key` at `dest` and keep it (with no cache folder, only the first).
+
+        The page is written at `dest` and then linked into the cache: a link appears whole
+        or not at all, so a killed build leaves no half page in the cache."""
+        self._folder(dest.parent)
+        _write_new(dest, html)
         if self.folder is None:
-            dest.unlink(missing_ok=True)  # it may be a link to another copy: never write into it
-            dest.write_text(html, encoding="utf-8")
             return
-        stored = self._stored(key)
         self.used.add(key)
         self.misses += 1
-        stored.parent.mkdir(exist_ok=True)
-        partial = stored.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(html, encoding="utf-8")
-        partial.replace(stored)  # atomic: a killed build leaves no half page behind
-        self._link(stored, dest)
+        stored = self._stored(key)
+        self._folder(stored.parent)
+        try:
+            os.link(dest, stored)
+        except FileExistsError:
+            pass  # the same key is the same page
+        except OSError:  # another file system: a copy, renamed into place whole
+            partial = stored.with_suffix(f".{os.getpid()}.tmp")
+            shutil.copyfile(dest, partial)
+            partial.replace(stored)
 
     def _stored(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"
 
-    @staticmethod
-    def _link(stored: Path, dest: Path) -> None:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.exists():
-            dest.unlink()
-        try:
-            os.link(stored, dest)
-        except OSError:
-            shutil.copyfile(stored, dest)
+    def _folder(self, path: Path) -> None:
+        if path not in self._folders:
+            path.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path)
 
     def keep(self, key: str) -> None:
         """Note that the site still holds the page `key` from the last build: not pruned."""
@@ -83,3 +91,23 @@ class PageCache:
                 path.unlink()
                 removed += 1
         return removed
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write `path` as a new file: one left there (perhaps a link to a stored page, which
+    must never be written into) is removed first."""
+    try:
+        handle = open(path, "x", encoding="utf-8")  # noqa: SIM115
+    except FileExistsError:
+        path.unlink()
+        handle = open(path, "x", encoding="utf-8")  # noqa: SIM115
+    with handle:
+        handle.write(text)
+
+
+def _replace_with_link(stored: Path, dest: Path) -> None:
+    try:
+        os.link(stored, dest)
+    except FileExistsError:
+        dest.unlink()
+        os.link(stored, dest)

@@ -3,14 +3,16 @@
 A cold build of a long history spends most of its time making archived pages (redlines and
 Markdown), one policy after the other, in pure Python, on one CPU. Each policy's pages depend
 on nothing that another policy's pages change, so the work splits cleanly by policy: worker
-processes, forked once everything they need is in memory, each take whole policies (so the
-caches of one policy's redlines stay in one process) and write the pages themselves; only
-"done" or an error comes back. The largest policies go first, so no worker is left with a
-long one at the end.
+processes, forked once everything they need is in memory, each take a share of whole
+policies (so the caches of one policy's redlines stay in one process), sized so that they
+end together, and write the pages themselves; only an error comes back. The build's own
+process takes one share too: on two CPUs, one worker.
 
 Forking copies the build's memory as it is (nothing is pickled), which is why the tasks can
 be any callables, and why the caller must have read from git everything the tasks need: a
-worker must never use the parent's `git cat-file` process.
+worker must never use the parent's `git cat-file` process. Workers are plain `os.fork()`
+children that end with `os._exit`: no pool and no threads in the build, nothing of the
+parent's (its git processes) cleaned up by a child.
 
 Only where it is safe and pays: `fork` exists on Linux and macOS, and `mkdocs serve` runs a
 web server thread that a fork would copy mid-step, so the hook asks for workers in
@@ -19,7 +21,6 @@ web server thread that a fork would copy mid-step, so the hook asks for workers 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -31,8 +32,6 @@ JOBS_ENV = "POLICY_SITE_JOBS"
 
 MIN_PAGES = 200
 """Fewer pages to make than this: no workers (starting them costs more than they save)."""
-
-_tasks: Sequence[Callable[[], None]] = ()
 
 
 def jobs_wanted(pages: int, *, allowed: bool) -> int:
@@ -46,37 +45,57 @@ def jobs_wanted(pages: int, *, allowed: bool) -> int:
                                   fix=f"set {JOBS_ENV} to the number of processes, e.g. 2, "
                                       "or 1 to make every page in the build's own process.")
         return max(1, jobs) if allowed else 1
-    if not allowed or pages < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    if not allowed or pages < MIN_PAGES or not hasattr(os, "fork"):
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run(tasks: Sequence[Callable[[], None]], jobs: int) -> None:
-    """Run every task, in `jobs` forked processes (in this one when jobs is 1), in order of
-    the list (put the longest first). A failed task stops the build with its traceback."""
-    global _tasks
-    if jobs <= 1 or len(tasks) < 2:
-        for task in tasks:
+def run(tasks: Sequence[tuple[int, Callable[[], None]]], jobs: int) -> None:
+    """Run the tasks, each given with its size, in `jobs` processes: this one and jobs - 1
+    forked ones. Sizes share them out: the largest first, each to the process with the
+    least so far. A failed task stops the build with its traceback."""
+    loads = [0] * max(1, min(jobs, len(tasks)))
+    shares: list[list[Callable[[], None]]] = [[] for _ in loads]
+    for size, task in sorted(tasks, key=lambda item: -item[0]):
+        least = loads.index(min(loads))
+        loads[least] += size
+        shares[least].append(task)
+    workers = [_fork(share) for share in shares[1:]]
+    try:
+        for task in shares[0]:
             task()
-        return
-    _tasks = tasks
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
-            for failure in pool.imap_unordered(_run, range(len(tasks))):
-                if failure:
-                    raise PolicySiteError(
-                        f"making archived pages failed in a worker process:\n{failure}",
-                        fix=f"fix the cause above; {JOBS_ENV}=1 makes every page in the "
-                            "build's own process, which can help to debug it.")
     finally:
-        _tasks = ()
+        failures = [failure for failure in map(_wait, workers) if failure]
+    if failures:
+        raise PolicySiteError(
+            "making archived pages failed in a worker process:\n" + "\n".join(failures),
+            fix=f"fix the cause above; {JOBS_ENV}=1 makes every page in the build's own "
+                "process, which can help to debug it.")
 
 
-def _run(index: int) -> str | None:
-    """In a worker: run one task; its traceback as text if it failed (exceptions with
-    arguments of their own do not always survive pickling)."""
-    try:
-        _tasks[index]()
-    except BaseException:  # noqa: BLE001 - reported to the parent, which stops the build
-        return traceback.format_exc()
-    return None
+def _fork(share: list[Callable[[], None]]) -> tuple[int, int]:
+    """Start a worker on `share`: (its process id, the pipe its traceback comes through)."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: run its share, report, and end without cleaning up
+        os.close(reader)
+        status = 0
+        try:
+            for task in share:
+                task()
+        except BaseException:  # noqa: BLE001 - reported to the parent, which stops the build
+            os.write(writer, traceback.format_exc().encode("utf-8"))
+            status = 1
+        finally:
+            os._exit(status)  # the parent's git processes and files are not the worker's
+    os.close(writer)
+    return pid, reader
+
+
+def _wait(worker: tuple[int, int]) -> str:
+    """Wait for a worker; its traceback, or '' when it ended well."""
+    pid, pipe = worker
+    with os.fdopen(pipe, "rb") as reader:
+        failure = reader.read().decode("utf-8", errors="replace")
+    _, status = os.waitpid(pid, 0)
+    return failure or (f"worker {pid} ended with status {status}" if status else "")
