@@ -425,11 +425,14 @@ def _plan_archive(site_dir: Path, lang: str) -> list[tuple[int, Callable[[], Non
                 shells[url] = (_build.shells[url], archive.shell_key(_build.shells[url]))
         shutil.rmtree(site_dir / archive.shell_url(owner, "version"), ignore_errors=True)
     links = {page: url for (language, page), url in _build.pages.items() if language == lang}
+    # An archived text's links lead to today's pages (archive.rebase_links): which pages
+    # exist is part of what each page is made from.
+    salt = archive.salt_with(_build.salts[lang], repr(sorted(links.items())))
     tasks = []
     for doc in _docs(lang):
         owner = _build.owners[doc.source]
         alternates = {other: _counterpart_changelog(other, doc) for other in _build.settings.languages}
-        made_with = [_build.salts[lang], repr(sorted(links.items())), repr(sorted(alternates.items()))]
+        made_with = [salt, repr(sorted(alternates.items()))]
         made_with += [shells[archive.shell_url(owner, kind)][1] for kind in archive.KINDS]
         key = archive.archive_key(doc, made_with)
         folder = doc.base + "versions/"
@@ -441,7 +444,7 @@ def _plan_archive(site_dir: Path, lang: str) -> list[tuple[int, Callable[[], Non
             continue
         after = {}
         to_make = []
-        for page in archive.archive_pages(doc, text, links.get, _build.renderer, _build.salts[lang]):
+        for page in archive.archive_pages(doc, text, links.get, _build.renderer, salt):
             shell_url = archive.shell_url(owner, page.kind)
             shell, shell_key = shells[shell_url]
             page_key = after[page.url] = archive.page_key(shell_key, page, alternates)

@@ -215,6 +215,11 @@ def salt(texts: dict[str, str], extensions: object, configs: object) -> str:
                    repr(extensions), repr(configs))
 
 
+def salt_with(salt: str, *more: str) -> str:
+    """`salt` with more of what every page is made from (e.g. the pages links can lead to)."""
+    return _digest(salt, *more)
+
+
 def _digest(*parts: str | bytes) -> str:
     h = hashlib.sha256()
     for part in parts:

@@ -117,3 +117,26 @@ def test_a_wrong_number_of_processes_names_the_variable(repo: Repo, tmp_path: Pa
     build = build_site(repo.path, env={"POLICY_SITE_JOBS": setting, "POLICY_SITE_CACHE": "off"})
     assert not build.ok
     assert "POLICY_SITE_JOBS" in build.log and "whole number" in build.log
+
+
+def test_an_old_version_loses_its_link_when_the_page_is_gone_warm_or_cold(repo: Repo,
+                                                                         tmp_path: Path):
+    files = site_files(de_policy=policy("Datenschutz", "Siehe [den Anhang](anhang.md).",
+                                        summary="Erste."),
+                       en_policy=policy("Privacy", "First text.", summary="First."))
+    files["docs/de/anhang.md"] = "# Anhang\n\nText.\n"
+    repo.commit("Import\n\nPublished: 2019-05-01", "2020-01-10T10:00:00+00:00", files)
+    repo.commit("No annex", "2020-03-01T10:00:00+00:00",
+                {"docs/de/policy.md": policy("Datenschutz", "Ohne Anhang.", summary="Zweite.")})
+    site = tmp_path / "site"
+    first = build_site(repo.path, site_dir=site)
+    assert first.ok, first.log
+    assert 'href="../../../anhang/"' in first.html("policy/versions/2019-05-01/")
+
+    # The annex goes; no version of the policy changes, yet the first one's link must.
+    repo.commit("Annex removed", "2020-04-01T10:00:00+00:00", {"docs/de/anhang.md": None})
+    warm = build_site(repo.path, site_dir=site)
+    assert warm.ok, warm.log
+    old = warm.html("policy/versions/2019-05-01/")
+    assert "Siehe den Anhang." in old and "anhang/" not in old
+    _assert_same_as_fresh(repo, site, tmp_path, "fresh")
