@@ -10,6 +10,9 @@ import feedparser
 import pytest
 
 from conftest import Repo, build_site, git, policy, site_files
+from policy_site import feeds
+from policy_site import site as site_module
+from policy_site import strings as strings_module
 
 V1 = ("Axis ist dem Schutz Ihrer Daten verpflichtet.\n\n## Speicherung\n\n"
       "Alle Kundendaten werden auf einem sicheren Server gespeichert.\n\n"
@@ -132,6 +135,19 @@ def test_feeds_parse_and_agree_with_history(history):
     for url in ("policy/", "en/reports/", "contact/"):
         assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="[^"]*feed\.xml"',
                          build.html(url))
+
+
+def test_a_feed_lists_the_newest_versions_only(history):
+    """A long history's feed would be megabytes on every poll: the newest `ENTRIES` only."""
+    repo, _, _ = history
+    site = site_module.load(repo.path / "mkdocs.yml")
+    docs = [d for d in site.policy_docs(site.read_history()) if d.language == "de"]
+    text = strings_module.load(site.settings.strings, site.languages)["de"]
+    feed = feedparser.parse(feeds.atom_feed(docs, text, site_url="https://x.example/",
+                                            site_name="X", author="X", entries_max=2))
+    assert feeds.ENTRIES == 50
+    assert [e.link for e in feed.entries] == ["https://x.example/policy/versions/2020-03-01-2/",
+                                              "https://x.example/policy/versions/2020-03-01/"]
 
 
 def test_manifest_lists_every_version_with_the_file_hash(history):
