@@ -16,13 +16,11 @@ Fatal problems become `PluginError`; recoverable ones are warnings through
 
 from __future__ import annotations
 
-import functools
 import gzip
 import os
 import posixpath
 import shutil
 from dataclasses import dataclass, field
-from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,7 +33,8 @@ from mkdocs.utils import get_build_timestamp
 from policy_site import (archive, feeds, history, manifest, pages, parallel, policies, render,
                          reports, search_index, settings, sitemaps, strings, translations)
 from policy_site.cache import PageCache
-from policy_site.kept import KeptArchive, KeptFolder, remove_pages
+from policy_site.archive_output import ArchiveOutput
+from policy_site.kept import KeptArchive
 from policy_site.markdown_html import MarkdownRenderer
 from policy_site.versions import FactStore
 from policy_site.errors import PolicySiteError
@@ -66,8 +65,6 @@ class _Build:
     owners: dict[str, policies.PolicyDoc]
     """Each policy's source -> the policy whose shells its archived pages are filled into."""
     warned: bool = False
-    making: set[str] = field(default_factory=set)
-    """The sources of the policies that have archived pages to make in this build."""
     salts: dict[str, str] = field(default_factory=dict)
     """Language -> the digest of what its archived pages are made with (archive.salt)."""
     shells: dict[str, str] = field(default_factory=dict)
@@ -387,82 +384,25 @@ def _write_language_roots(config: MkDocsConfig) -> None:
 
 
 def _write_archives(config: MkDocsConfig) -> None:
-    """Write every archived page into its shell, then remove the shells.
-
-    A policy whose archive the site folder kept from the last build (`KeptArchive`) under
-    the same key is left as it is; in any other, each page that kept its key is left, those
-    in the page cache are linked from there, and the rest are made, by policy, in worker
-    processes when there are many (`parallel`)."""
+    """Write every archived page into its shell (policy_site.archive_output), then remove
+    the shells; the pages to make are shared between processes (policy_site.parallel)."""
+    output = ArchiveOutput(Path(config.site_dir), _build.kept, _build.cache, _build.renderer)
     tasks = []
     for lang in _build.salts:
-        tasks += _plan_archive(Path(config.site_dir), lang)
-    if not tasks:
-        return
+        docs = _docs(lang)
+        shell_urls = {archive.shell_url(_build.owners[d.source], kind)
+                      for d in docs for kind in archive.KINDS}
+        links = {page: url for (language, page), url in _build.pages.items() if language == lang}
+        tasks += output.plan(
+            docs, _build.strings[lang], {url: _build.shells[url] for url in shell_urls},
+            _build.owners, links, _build.salts[lang],
+            lambda doc: {other: _counterpart_changelog(other, doc)
+                         for other in _build.settings.languages})
     pages_to_make = sum(size for size, _ in tasks)
     try:
         jobs = parallel.jobs_wanted(pages_to_make, allowed=_command == "build")
-        if jobs > 1:  # workers must not read git: what they need is read now
-            for doc in _build.docs:
-                if doc.source in _build.making:
-                    for version in doc.versions:
-                        version.body  # noqa: B018 - reads the text
-        parallel.run(tasks, jobs)
+        output.make(tasks, _build.docs, jobs)
     except PolicySiteError as exc:
         raise PluginError(str(exc)) from exc
-    log.debug(f"made {pages_to_make} archived pages in {jobs} process(es)")
-
-
-def _plan_archive(site_dir: Path, lang: str) -> list[tuple[int, Callable[[], None]]]:
-    """Put back what the site folder kept of `lang`'s archive and link what the page cache
-    has; return, per policy, the pages still to make as (how many, a task that makes them)."""
-    text = _build.strings[lang]
-    shells = {}
-    for doc in _docs(lang):
-        owner = _build.owners[doc.source]
-        for kind in archive.KINDS:
-            url = archive.shell_url(owner, kind)
-            if url not in shells:
-                shells[url] = (_build.shells[url], archive.shell_key(_build.shells[url]))
-        shutil.rmtree(site_dir / archive.shell_url(owner, "version"), ignore_errors=True)
-    links = {page: url for (language, page), url in _build.pages.items() if language == lang}
-    # An archived text's links lead to today's pages (archive.rebase_links): which pages
-    # exist is part of what each page is made from.
-    salt = archive.salt_with(_build.salts[lang], repr(sorted(links.items())))
-    tasks = []
-    for doc in _docs(lang):
-        owner = _build.owners[doc.source]
-        alternates = {other: _counterpart_changelog(other, doc) for other in _build.settings.languages}
-        made_with = [salt, repr(sorted(alternates.items()))]
-        made_with += [shells[archive.shell_url(owner, kind)][1] for kind in archive.KINDS]
-        key = archive.archive_key(doc, made_with)
-        folder = doc.base + "versions/"
-        before = _build.kept.restore(folder)
-        if before.key == key:  # nothing it is made from has changed: every page is as it was
-            for page_key in before.pages.values():
-                _build.cache.keep(page_key)
-            _build.kept.written(folder, before)
-            continue
-        after = {}
-        to_make = []
-        for page in archive.archive_pages(doc, text, links.get, _build.renderer, salt):
-            shell_url = archive.shell_url(owner, page.kind)
-            shell, shell_key = shells[shell_url]
-            page_key = after[page.url] = archive.page_key(shell_key, page, alternates)
-            if before.pages.pop(page.url, None) == page_key:
-                _build.cache.keep(page_key)
-            elif not _build.cache.link(page_key, site_dir / page.url / "index.html"):
-                _build.cache.keep(page_key)  # made (maybe in a worker) and stored below
-                to_make.append((page, page_key, shell, shell_url))
-        remove_pages(site_dir, list(before.pages))
-        _build.kept.written(folder, KeptFolder(key, after))
-        if to_make:
-            _build.making.add(doc.source)
-            tasks.append((len(to_make), functools.partial(_make_pages, site_dir, to_make, alternates)))
-    return tasks
-
-
-def _make_pages(site_dir: Path, to_make: list, alternates: dict[str, str]) -> None:
-    """Make archived pages, fill each into its shell and store it (maybe in a worker)."""
-    for page, page_key, shell, shell_url in to_make:
-        _build.cache.store(page_key, site_dir / page.url / "index.html",
-                           archive.fill(shell, shell_url, page, page.content(), alternates))
+    if tasks:
+        log.debug(f"made {pages_to_make} archived pages in {jobs} process(es)")
