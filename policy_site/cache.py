@@ -23,8 +23,6 @@ class PageCache:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.used: set[str] = set()
-        self.hits = 0
-        self.misses = 0
         self._folders: set[Path] = set()
         """Folders this process knows exist: each system call counts at 15,000 pages."""
         if folder is not None:
@@ -38,7 +36,6 @@ class PageCache:
         if not stored.exists():
             return False
         self.used.add(key)
-        self.hits += 1
         self._folder(dest.parent)
         try:
             _replace_with_link(stored, dest)
@@ -57,7 +54,6 @@ class PageCache:
         if self.folder is None:
             return
         self.used.add(key)
-        self.misses += 1
         stored = self._stored(key)
         self._folder(stored.parent)
         try:
