@@ -2,13 +2,14 @@
 
 A long history means thousands of these pages, and pushing each through the site generator
 costs it a whole page build (navigation, theme, search): measured, the build then grows with
-the square of the page count. So the generator renders one *shell* page per language, page
-and depth, with tokens where the title and the content go, and this module fills a copy of
-the shell for each archived page. Everything around the content (header, navigation, footer,
-language switcher, which for an archived page leads to the change log) is the same for all
-pages of one shell, and all of them sit at the same depth, so relative links stay right.
+the square of the page count. So the generator renders one *shell* page per language and
+depth, with tokens where the title, the content and the language switcher's links go, and
+this module fills a copy of the shell for each archived page of every policy at that depth.
+Everything else around the content (header, navigation, footer) is the same for all pages of
+one shell, and all of them sit at the same depth, so relative links stay right.
 
-Pure: the hook hands in the shell's HTML and writes what `fill` returns.
+Pure: the caller hands in the shell's HTML and writes what `fill` returns
+(`archive_output` decides which pages need it).
 """
 
 from __future__ import annotations
