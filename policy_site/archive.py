@@ -8,13 +8,14 @@ this module fills a copy of the shell for each archived page of every policy at 
 Everything else around the content (header, navigation, footer) is the same for all pages of
 one shell, and all of them sit at the same depth, so relative links stay right.
 
-Pure: the caller hands in the shell's HTML and writes what `fill` returns
-(`archive_output` decides which pages need it).
+Pure but for `salt`, which reads this package's files: the caller hands in the shell's HTML
+and writes what `fill` returns (`archive_output` decides which pages need it).
 """
 
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 import posixpath
 import re
 from pathlib import Path
@@ -69,7 +70,8 @@ class ArchivePage:
     key: str
     """A digest of everything the content depends on: equal keys, equal content."""
     content: Callable[[], str]
-    """The HTML below the heading; called only when no cached copy has `key`."""
+    """The HTML below the heading; called only when the page must be made (neither the site
+    folder nor the page cache has it under its `page_key`)."""
 
 
 def shell_owners(docs: list[PolicyDoc]) -> dict[str, PolicyDoc]:
@@ -207,13 +209,27 @@ def page_key(shell_digest: str, page: ArchivePage, alternates: dict[str, str]) -
     return _digest(shell_digest, page.key, repr(sorted(alternates.items())))
 
 
+_MADE_WITH = ("markdown", "babel", "jinja2", "diff-match-patch", "fast-diff-match-patch")
+"""The libraries whose output is in an archived page's content (the shell, which the theme
+renders, has its own digest)."""
+
+
 def salt(texts: dict[str, str], extensions: object, configs: object) -> str:
     """A digest of what every archived page is made with besides its own text: this
-    package's code and templates, the site's words, and the Markdown settings."""
+    package's code and templates, the libraries that write its content, the site's words,
+    and the Markdown settings. (The one function here that reads files.)"""
     package = Path(__file__).parent
     files = sorted([*package.glob("*.py"), *(package / "templates").glob("*")])
-    return _digest(*(f.read_bytes() for f in files), repr(sorted(texts.items())),
+    libraries = [f"{name} {_version(name)}" for name in _MADE_WITH]
+    return _digest(*(f.read_bytes() for f in files), *libraries, repr(sorted(texts.items())),
                    repr(extensions), repr(configs))
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def salt_with(salt: str, *more: str) -> str:

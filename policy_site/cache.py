@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 
@@ -33,15 +34,23 @@ class PageCache:
         if self.folder is None:
             return False
         stored = self._stored(key)
-        if not stored.exists():
+        try:
+            if stored.stat().st_size == 0:  # cut short by a power cut before it reached disk
+                return False
+        except FileNotFoundError:
             return False
         self.used.add(key)
         self._folder(dest.parent)
         try:
             _replace_with_link(stored, dest)
+        except FileNotFoundError:  # pruned meanwhile by another build sharing the folder
+            return False
         except OSError:  # another file system: a copy (never into a file left there)
             dest.unlink(missing_ok=True)
-            shutil.copyfile(stored, dest)
+            try:
+                shutil.copyfile(stored, dest)
+            except FileNotFoundError:
+                return False
         return True
 
     def store(self, key: str, dest: Path, html: str) -> None:
@@ -84,8 +93,14 @@ class PageCache:
         removed = 0
         for path in self.folder.glob("*/*.html"):
             if path.stem not in self.used:
-                path.unlink()
+                path.unlink(missing_ok=True)
                 removed += 1
+        for partial in self.folder.glob("*/*.tmp"):  # left by a build killed mid-copy
+            try:
+                if time.time() - partial.stat().st_mtime > 3600:  # not another build's
+                    partial.unlink()
+            except FileNotFoundError:
+                pass
         return removed
 
 

@@ -8,9 +8,12 @@ folder that MkDocs's cleaning skips; after the build it is moved back, and only 
 key changed are written again, and those no longer made are deleted.
 
 The kept pages are trusted only through the record of the last build that finished: each
-page's URL and key, kept in the cache folder, not in the site (it would be published). The
-record is deleted before anything is moved and written again only when the archive is
-complete, so a build that stops half-way leaves no record, and the next one keeps nothing.
+page's URL and key, kept in the cache folder, not in the site (it would be published). This
+site folder's entry is removed from the record before anything is moved and written again
+only when the archive is complete, so a build that stops half-way leaves none, and the next
+one keeps nothing. The entry also names each folder as the file system knows it (device,
+inode, change time): a build that keeps no record (with the cache off, or an older version of
+this code) and rewrote the folder since leaves a different one, which is not trusted.
 """
 
 from __future__ import annotations
@@ -61,10 +64,11 @@ class KeptArchive:
             source = self.site_dir / folder
             try:
                 kept = KeptFolder(record["key"], dict(record["pages"]))
+                same = record["folder"] == _identity(source)
             except (KeyError, TypeError, ValueError):
                 continue  # not a record this code wrote: MkDocs cleans the folder
-            if not source.is_dir():
-                continue
+            if not same or not source.is_dir():
+                continue  # gone, or written since by a build that kept no record
             hidden.mkdir(exist_ok=True)
             os.rename(source, hidden / str(number))
             self._kept[folder] = (hidden / str(number), kept)
@@ -100,7 +104,8 @@ class KeptArchive:
             return
         records = {site: pages for site, pages in self._records().items() if Path(site).is_dir()}
         records[str(self.site_dir.resolve())] = {
-            folder: {"key": record.key, "pages": record.pages}
+            folder: {"key": record.key, "pages": record.pages,
+                     "folder": _identity(self.site_dir / folder)}
             for folder, record in self._written.items()}
         self._save(records)
 
@@ -118,6 +123,16 @@ class KeptArchive:
         partial = self.record.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(json.dumps(records, separators=(",", ":")), encoding="utf-8")
         partial.replace(self.record)
+
+
+def _identity(folder: Path) -> list[int] | None:
+    """The folder as the file system knows it; None when there is none. MkDocs's cleaning
+    deletes it, so a folder made again has another inode (or at least another change time)."""
+    try:
+        found = folder.stat()
+    except OSError:
+        return None
+    return [found.st_dev, found.st_ino, found.st_ctime_ns]
 
 
 def remove_pages(site_dir: Path, urls: list[str]) -> None:

@@ -16,12 +16,14 @@ parent's (its git processes) cleaned up by a child.
 
 Only where it is safe and pays: `fork` exists on Linux and macOS, and `mkdocs serve` runs a
 web server thread that a fork would copy mid-step, so the hook asks for workers in
-`mkdocs build` alone; a handful of pages are made in the build's own process.
+`mkdocs build` alone, and none are forked while any other thread runs (`serve --clean` calls
+itself a build); a handful of pages are made in the build's own process.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 
@@ -37,6 +39,7 @@ MIN_PAGES = 200
 def jobs_wanted(pages: int, *, allowed: bool) -> int:
     """How many processes should make `pages` pages: the setting, else one per CPU."""
     setting = os.environ.get(JOBS_ENV, "").strip()
+    allowed = allowed and hasattr(os, "fork") and threading.active_count() == 1
     if setting:
         try:
             jobs = int(setting)
@@ -45,7 +48,7 @@ def jobs_wanted(pages: int, *, allowed: bool) -> int:
                                   fix=f"set {JOBS_ENV} to the number of processes, e.g. 2, "
                                       "or 1 to make every page in the build's own process.")
         return max(1, jobs) if allowed else 1
-    if not allowed or pages < MIN_PAGES or not hasattr(os, "fork"):
+    if not allowed or pages < MIN_PAGES:
         return 1
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -60,11 +63,13 @@ def run(tasks: Sequence[tuple[int, Callable[[], None]]], jobs: int) -> None:
         least = loads.index(min(loads))
         loads[least] += size
         shares[least].append(task)
-    workers = [_fork(share) for share in shares[1:]]
+    workers: list[tuple[int, int]] = []
     try:
+        for share in shares[1:]:
+            workers.append(_fork(share))
         for task in shares[0]:
             task()
-    finally:
+    finally:  # whatever happened here, no worker is left running or unreported
         failures = [failure for failure in map(_wait, workers) if failure]
     if failures:
         raise PolicySiteError(
@@ -78,14 +83,14 @@ def _fork(share: list[Callable[[], None]]) -> tuple[int, int]:
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: run its share, report, and end without cleaning up
-        os.close(reader)
-        status = 0
+        status = 1  # unless every task ran: a failure while reporting one is a failure too
         try:
+            os.close(reader)
             for task in share:
                 task()
+            status = 0
         except BaseException:  # noqa: BLE001 - reported to the parent, which stops the build
             os.write(writer, traceback.format_exc().encode("utf-8"))
-            status = 1
         finally:
             os._exit(status)  # the parent's git processes and files are not the worker's
     os.close(writer)
@@ -98,4 +103,8 @@ def _wait(worker: tuple[int, int]) -> str:
     with os.fdopen(pipe, "rb") as reader:
         failure = reader.read().decode("utf-8", errors="replace")
     _, status = os.waitpid(pid, 0)
-    return failure or (f"worker {pid} ended with status {status}" if status else "")
+    code = os.waitstatus_to_exitcode(status)
+    if code == 0:
+        return failure
+    return failure or (f"worker {pid} ended with exit code {code}" if code > 0
+                       else f"worker {pid} was killed by signal {-code}")

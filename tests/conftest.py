@@ -56,6 +56,10 @@ class Repo:
         """Commit `files` (or what is staged) at `when` (ISO 8601 with offset)."""
         if files:
             self.write(files)
+        exclude = self.path / ".git" / "info" / "exclude"
+        if ".cache/" not in exclude.read_text(encoding="utf-8"):  # what builds leave behind
+            with exclude.open("a", encoding="utf-8") as f:
+                f.write("\n.cache/\nsite/\n")
         git(self.path, "add", "-A")
         git(self.path, "commit", "-q", "--allow-empty", "-m", message,
             env={"GIT_AUTHOR_DATE": author_date or when, "GIT_COMMITTER_DATE": when,

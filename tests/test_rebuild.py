@@ -81,6 +81,24 @@ def test_a_warm_build_in_worker_processes_gives_the_fresh_build(repo: Repo, tmp_
     _assert_same_as_fresh(repo, site, tmp_path, "fresh-3")
 
 
+def test_a_folder_rewritten_by_a_build_without_record_is_not_trusted(repo: Repo,
+                                                                    tmp_path: Path):
+    """A build with the cache off rewrites the site folder but leaves the old record: the
+    next build must see that the folders are not the ones the record names."""
+    _two_policies(repo)
+    site = tmp_path / "site"
+    assert build_site(repo.path, site_dir=site).ok
+    repo.commit("Storage", "2020-03-01T10:00:00+00:00",
+                {"docs/de/policy.md": policy("Datenschutz", "Zweite Fassung.", summary="Zweite.")})
+    assert build_site(repo.path, env={"POLICY_SITE_CACHE": "off"}, site_dir=site).ok
+    assert (site / "policy/versions/2020-03-01").is_dir()
+    git(repo.path, "reset", "-q", "--hard", "HEAD~1")
+    again = build_site(repo.path, site_dir=site)
+    assert again.ok, again.log
+    assert not (site / "policy/versions/2020-03-01").exists()
+    _assert_same_as_fresh(repo, site, tmp_path, "fresh")
+
+
 def _kept_site(tmp_path: Path) -> tuple[Path, Path]:
     site, record = tmp_path / "site", tmp_path / "cache" / "kept.json"
     (site / "policy/versions/2020-01-01").mkdir(parents=True)
