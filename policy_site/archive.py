@@ -14,12 +14,13 @@ and writes what `fill` returns (`archive_output` decides which pages need it).
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from importlib import metadata
 import posixpath
 import re
-from pathlib import Path
 from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
 from dataclasses import dataclass
 from html import escape
 
@@ -225,6 +226,7 @@ def salt(texts: dict[str, str], extensions: object, configs: object) -> str:
                    repr(extensions), repr(configs))
 
 
+@functools.lru_cache(maxsize=None)
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
