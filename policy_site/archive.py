@@ -50,7 +50,6 @@ class Token:
 
 
 _ALTERNATE = "policy-shell-alternate-"
-_ALTERNATE_HREF = re.compile(r'href="(?:\.\./)*' + _ALTERNATE + r'([^/"]+)/"')
 
 
 def alternate_token_url(language: str) -> str:
@@ -101,17 +100,50 @@ def is_shell(url: str) -> bool:
     return f"/versions/{SHELL_SLUG}/" in "/" + url
 
 
-def fill(shell: str, shell_page_url: str, page: ArchivePage, content: str,
-         alternates: dict[str, str]) -> str:
+@dataclass(frozen=True)
+class Shell:
+    """A shell's HTML cut where each page's own text goes: filling a page is one join, not
+    six passes over 30 KB (0.1 ms a page, 1.5 s of CPU at 15,000 pages)."""
+
+    parts: tuple[str, ...]
+    slots: tuple[tuple[str, str], ...]
+    """What goes between parts[i] and parts[i + 1]: ('url', ''), ('alternate', language),
+    ('title', ''), ('description', ''), ('heading', '') or ('content', '')."""
+
+
+def compile_shell(html: str, shell_page_url: str) -> Shell:
+    """Cut the HTML the theme rendered for the shell at `shell_page_url` at its slots: the
+    shell's own URL (in its canonical link), the language switcher's links and the tokens."""
+    slots = re.compile("|".join([
+        f"(?P<url>{re.escape(shell_page_url)})",
+        r'(?P<alternate>href="(?:\.\./)*' + _ALTERNATE + r'(?P<language>[^/"]+)/")',
+        f"(?P<title>{Token.title})", f"(?P<description>{Token.description})",
+        f"(?P<heading>{Token.heading})",
+        f'(?P<content><div class="policy-shell">{Token.content}</div>)']))
+    parts, found, at = [], [], 0
+    for match in slots.finditer(html):
+        parts.append(html[at:match.start()])
+        kind = match.lastgroup if match.lastgroup != "language" else "alternate"
+        found.append((kind, match.group("language") if kind == "alternate" else ""))
+        at = match.end()
+    parts.append(html[at:])
+    return Shell(tuple(parts), tuple(found))
+
+
+def fill(shell: Shell, page: ArchivePage, content: str, alternates: dict[str, str]) -> str:
     """The shell's HTML with the page's URL (in its canonical link), title, heading, content,
     and its language switcher leading to `alternates` (language -> URL from the site root)."""
-    html = shell.replace(shell_page_url, page.url)
-    html = _ALTERNATE_HREF.sub(
-        lambda m: f'href="{escape(relative_url(page.url, alternates[m.group(1)]))}"', html)
-    html = html.replace(Token.title, escape(page.title))
-    html = html.replace(Token.description, escape(page.description))
-    html = html.replace(Token.heading, escape(page.heading))
-    return html.replace(f'<div class="policy-shell">{Token.content}</div>', content)
+    values = {"url": page.url, "title": escape(page.title),
+              "description": escape(page.description), "heading": escape(page.heading),
+              "content": content}
+    out = [shell.parts[0]]
+    for (kind, language), part in zip(shell.slots, shell.parts[1:]):
+        if kind == "alternate":
+            out.append(f'href="{escape(relative_url(page.url, alternates[language]))}"')
+        else:
+            out.append(values[kind])
+        out.append(part)
+    return "".join(out)
 
 
 def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str | None],
@@ -248,7 +280,10 @@ def _digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-_LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)((?:\s+\"[^\"]*\")?\))")
+"""An inline link `[words](target "title")`; an image is one with a `!` just before it. The
+pattern starts with a plain `[` so that the search skips ahead to each one (with `!?` in
+front it tried every position: 0.6 ms for a 47 KB text without a link)."""
 
 
 def rebase_links(body: str, from_page: str, page_url: str,
@@ -257,18 +292,26 @@ def rebase_links(body: str, from_page: str, page_url: str,
 
     An archived text was written as `from_page` (a path inside the language folder); shown at
     `page_url`, its relative links would break. A link whose target page no longer exists
-    keeps its words and loses its link, so an old version never fails the build.
+    keeps its words and loses its link (an image is dropped), so an old version never fails
+    the build.
     """
     base = posixpath.dirname(from_page)
-
-    def replace(match: re.Match) -> str:
-        opening, target, closing = match.groups()
+    out: list[str] = []
+    at = 0
+    for match in _LINK.finditer(body):
+        words, target, closing = match.groups()
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", target, re.I):
-            return match.group(0)
+            continue
+        image = match.start() > 0 and body[match.start() - 1] == "!"
         path, _, anchor = target.partition("#")
         url = url_of(posixpath.normpath(posixpath.join(base, path)))
-        if url is None:  # the target is gone: keep the words, drop the link
-            return "" if opening.startswith("!") else opening[1:-2]
-        return f"{opening}{relative_url(page_url, url)}{'#' + anchor if anchor else ''}{closing}"
-
-    return _LINK.sub(replace, body)
+        if url is None:  # the target is gone: keep the words, drop the link (or the image)
+            out.append(body[at:match.start() - 1] if image else body[at:match.start()])
+            out.append("" if image else words)
+        else:
+            out.append(body[at:match.start()])
+            out.append(f"[{words}]({relative_url(page_url, url)}"
+                       f"{'#' + anchor if anchor else ''}{closing}")
+        at = match.end()
+    out.append(body[at:])
+    return "".join(out)

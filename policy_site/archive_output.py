@@ -54,6 +54,7 @@ class ArchiveOutput:
             alternates_of: a policy -> its change log in each language (the switcher's links).
         """
         keys = {url: archive.shell_key(html) for url, html in shells.items()}
+        compiled = {url: archive.compile_shell(html, url) for url, html in shells.items()}
         for doc in docs:
             shutil.rmtree(self.site_dir / archive.shell_url(owners[doc.source], "version"),
                           ignore_errors=True)
@@ -83,7 +84,7 @@ class ArchiveOutput:
                     self.cache.keep(page_key)
                 elif not self.cache.link(page_key, self._page_file(page)):
                     self.cache.keep(page_key)  # made (maybe in a worker) and stored
-                    to_make.append((page, page_key, shells[shell_url], shell_url))
+                    to_make.append((page, page_key, compiled[shell_url]))
             remove_pages(self.site_dir, list(before.pages))
             self.kept.written(folder, KeptFolder(key, after))
             if to_make:
@@ -102,9 +103,9 @@ class ArchiveOutput:
         parallel.run(tasks, jobs)
 
     def _make(self, to_make: list, alternates: dict[str, str]) -> None:
-        for page, page_key, shell, shell_url in to_make:
+        for page, page_key, shell in to_make:
             self.cache.store(page_key, self._page_file(page),
-                             archive.fill(shell, shell_url, page, page.content(), alternates))
+                             archive.fill(shell, page, page.content(), alternates))
 
     def _page_file(self, page: archive.ArchivePage) -> Path:
         return self.site_dir / page.url / "index.html"

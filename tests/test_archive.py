@@ -195,3 +195,16 @@ def test_readme_documents_every_manifest_field(history):
     data = json.loads((build.site / "versions.json").read_text(encoding="utf-8"))
     produced = set(data) | set(data["policies"][0]) | set(data["policies"][0]["versions"][0])
     assert documented == produced
+
+
+def test_an_archived_texts_links_lead_to_todays_pages_or_lose_the_link():
+    from policy_site.archive import rebase_links
+
+    pages = {"contact.md": "contact/", "reports/crash.md": "reports/crash/"}.get
+    body = ('See [contact](contact.md "Write to us"), [crash reports](reports/crash.md#items), '
+            "[the old annex](annex.md), ![a chart](chart.png), [mail](mailto:a@b.example), "
+            "[top](#top) and [web](https://example.com/x.md).")
+    assert rebase_links(body, "policy.md", "policy/versions/2020-01-01/", pages) == (
+        'See [contact](../../../contact/ "Write to us"), '
+        "[crash reports](../../../reports/crash/#items), the old annex, , "
+        "[mail](mailto:a@b.example), [top](#top) and [web](https://example.com/x.md).")
