@@ -19,7 +19,6 @@ from __future__ import annotations
 import gzip
 import os
 import posixpath
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +98,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _build is not None and i18n is not None and i18n.building:
         return config  # a per-language rebuild of the same build: reuse what was read
     render.fresh()
+    archive.fresh()
     try:
         _build = _read(config)
     except PolicySiteError as exc:

@@ -8,7 +8,7 @@ this module fills a copy of the shell for each archived page of every policy at 
 Everything else around the content (header, navigation, footer) is the same for all pages of
 one shell, and all of them sit at the same depth, so relative links stay right.
 
-Pure but for `salt`, which reads this package's files: the caller hands in the shell's HTML
+Pure but for `salt`, which reads this package's files (once): the caller hands in the shell's HTML
 and writes what `fill` returns (`archive_output` decides which pages need it).
 """
 
@@ -250,15 +250,26 @@ renders, has its own digest)."""
 def salt(texts: dict[str, str], extensions: object, configs: object) -> str:
     """A digest of what every archived page is made with besides its own text: this
     package's code and templates, the libraries that write its content, the site's words,
-    and the Markdown settings. (The one function here that reads files.)"""
+    and the Markdown settings."""
+    return _digest(_code(), repr(sorted(texts.items())), repr(extensions), repr(configs))
+
+
+def fresh() -> None:
+    """Read this package's files again at the next `salt`: `mkdocs serve` reloads the
+    templates for each build (render.fresh), so their digest must follow."""
+    _code.cache_clear()
+
+
+@functools.lru_cache(maxsize=1)
+def _code() -> str:
+    """The digest of this package's files and of the libraries' versions: read once per
+    build, not once per language. (The one function here that reads files.)"""
     package = Path(__file__).parent
     files = sorted([*package.glob("*.py"), *(package / "templates").glob("*")])
     libraries = [f"{name} {_version(name)}" for name in _MADE_WITH]
-    return _digest(*(f.read_bytes() for f in files), *libraries, repr(sorted(texts.items())),
-                   repr(extensions), repr(configs))
+    return _digest(*(f.read_bytes() for f in files), *libraries)
 
 
-@functools.lru_cache(maxsize=None)
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)

@@ -55,9 +55,8 @@ class ArchiveOutput:
         """
         keys = {url: archive.shell_key(html) for url, html in shells.items()}
         compiled = {url: archive.compile_shell(html, url) for url, html in shells.items()}
-        for doc in docs:
-            shutil.rmtree(self.site_dir / archive.shell_url(owners[doc.source], "version"),
-                          ignore_errors=True)
+        for owner in {owners[doc.source].source: owners[doc.source] for doc in docs}.values():
+            shutil.rmtree(self.site_dir / archive.shell_url(owner, "version"), ignore_errors=True)
         # An archived text's links lead to today's pages (archive.rebase_links): which pages
         # exist is part of what each page is made from.
         salt = archive.salt_with(salt, repr(sorted(links.items())))

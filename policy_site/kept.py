@@ -24,6 +24,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import write_json
+
 HIDDEN = ".policy-site-kept"
 """The folder inside the site folder where the kept archive waits while MkDocs cleans."""
 
@@ -119,10 +121,7 @@ class KeptArchive:
         return data if isinstance(data, dict) else {}
 
     def _save(self, records: dict) -> None:
-        self.record.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.record.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(json.dumps(records, separators=(",", ":")), encoding="utf-8")
-        partial.replace(self.record)
+        write_json(self.record, records)
 
 
 def _identity(folder: Path) -> list[int] | None:

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from . import dates, frontmatter
 from .errors import PolicySiteError
+from .files import write_json
 from .history import Revision, read_ahead
 
 DISPLAYED_FIELDS = ("title",)
@@ -137,11 +138,7 @@ class FactStore:
 
     def save(self) -> None:
         if self.path is not None and self._changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(".tmp")
-            partial.write_text(json.dumps({k: list(vars(v).values()) for k, v in self._facts.items()}),
-                               encoding="utf-8")
-            partial.replace(self.path)
+            write_json(self.path, {k: list(vars(v).values()) for k, v in self._facts.items()})
             self._changed = False
 
 

@@ -1,0 +1,21 @@
+"""Files a build keeps between runs (in .cache/), written so that none is ever half-written.
+
+A build can be killed at any moment, and two builds can share the cache folder (`make serve`
+beside `make build`): each file is written under a name of its own process first and then
+renamed into place, which replaces it whole.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write `data` as compact JSON at `path`, whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    partial.replace(path)
