@@ -11,10 +11,12 @@ repository (`benchmarks/generate.py`) and then builds it, in rounds, five ways:
   f  ci-warm     d again into a new, empty site folder, with the cache d and e left: what a
                  CI run sees that restores .cache/policy-site (actions/cache), but no site
 
-a, b and c list in the navigation only the files that exist (a and b have no report pages,
-change logs or feeds to link to, so their links to them only warn: they build without
---strict). a and b also leave out overrides/404.html, which shows our hook's texts. d and e
-build the generated site's own mkdocs.yml, with its `strict: true`.
+a, b and c list in the navigation only the files that exist (a and b have no change logs or
+feeds to link to, so their links to them only warn: they build without --strict). The report
+type pages, which our hook renders from data/report-types.yml, are current pages of the site:
+a and b get them as the Markdown files a plain MkDocs site would hold (written into docs/ for
+their builds only, then removed). a and b also leave out overrides/404.html, which shows our
+hook's texts. d and e build the generated site's own mkdocs.yml, with its `strict: true`.
 
 The rounds interleave the variants (a b c d e f, a b c d e f, …) so that a machine that slows
 down mid-run slows all of them. Each build is its own `python -m mkdocs build -q` process;
@@ -41,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -94,6 +97,28 @@ def _existing_nav(nav: list, docs: Path) -> list:
     return kept
 
 
+def floor_pages(repo: Path) -> dict[Path, str]:
+    """The report type pages as Markdown files, for the builds without our hook (a, b).
+
+    Our hook renders one page per report type and language from data/report-types.yml; a
+    plain MkDocs site would hold the same pages as files, so the floor builds them too.
+    """
+    sys.path.insert(0, str(ROOT))
+    from policy_site import pages, reports, settings, strings
+
+    base = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
+    i18n = next(p["i18n"] for p in base["plugins"] if isinstance(p, dict) and "i18n" in p)
+    languages = sorted((x["locale"] for x in i18n["languages"]), key=lambda x: x != next(
+        y["locale"] for y in i18n["languages"] if y.get("default")))
+    site = settings.load((base.get("extra") or {}).get("policies"), root=repo,
+                         languages=languages, preview=False, where=str(repo / "mkdocs.yml"))
+    texts = strings.load(site.strings, site.languages)
+    catalog = reports.load(site.report_types, site.languages)
+    docs = repo / base.get("docs_dir", "docs")
+    return {docs / lang / page.page: page.markdown for lang in site.languages
+            for page in pages.report_pages(catalog, texts[lang], site.url_prefix(lang))}
+
+
 def write_configs(repo: Path) -> dict[str, Path]:
     """Write the configuration of each variant next to the repository's mkdocs.yml.
 
@@ -106,7 +131,11 @@ def write_configs(repo: Path) -> dict[str, Path]:
 
     plain = json.loads(json.dumps(base))
     plain.pop("hooks", None)
-    plain.update(nav=nav, strict=False)
+    reports_at = nav.index("reports/index.md") + 1 if "reports/index.md" in nav else len(nav)
+    default_docs = repo / base.get("docs_dir", "docs") / default
+    report_pages = [path.relative_to(default_docs).as_posix() for path in floor_pages(repo)
+                    if path.is_relative_to(default_docs)]  # in the order our hook lists them
+    plain.update(nav=nav[:reports_at] + report_pages + nav[reports_at:], strict=False)
     overrides = repo / "bench-overrides"
     if overrides.exists():
         shutil.rmtree(overrides)
@@ -189,6 +218,19 @@ def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
     return run
 
 
+@contextmanager
+def written(files: dict[Path, str]):
+    """`files` exist for the duration of the block, and are removed after it."""
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        yield
+    finally:
+        for path in files:
+            path.unlink(missing_ok=True)
+
+
 # --- a whole size ---------------------------------------------------------------------------
 
 
@@ -216,13 +258,15 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
     say(f"{size}: generated in {generate_seconds:.1f} s ({generated.revisions} policy file "
         f"revisions, HEAD {generated.head[:12]})")
     configs = write_configs(repo)
+    report_pages = floor_pages(repo)
     caches = cache_paths(repo)
     results = {v: Result(v) for v in variants}
     sites = {v: work / f"site-{v}" for v in "abcdef"}
     sites["e"] = sites["d"]  # warm: the same folder as the cold build
     sites["f"] = work / "site-f"
     if warmup:  # imports and files into the page cache; not counted
-        build(repo, configs["a"], sites["a"], timeout=timeout)
+        with written(report_pages):
+            build(repo, configs["a"], sites["a"], timeout=timeout)
     for number in range(1, rounds + 1):
         for v in variants:
             result = results[v]
@@ -236,7 +280,8 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
                     build(repo, configs["d"], sites[v], timeout=timeout)
             elif v != "e":
                 shutil.rmtree(sites[v], ignore_errors=True)
-            run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1)
+            with written(report_pages if v in "ab" else {}):
+                run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1)
             result.runs.append(run)
             if run.returncode != 0:
                 result.error = run.error
