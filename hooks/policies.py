@@ -70,7 +70,8 @@ class _Build:
     """Shell URL -> the shell page's HTML, as the theme rendered it."""
     renderer: MarkdownRenderer | None = None
     html: dict[str, str] = field(default_factory=dict)
-    """Page URL -> the HTML that replaces the marker of a generated page (pages.HTML_MARKER)."""
+    """Page URL -> the HTML that replaces the page's marker (pages.HTML_MARKER) once Markdown
+    has rendered it: a generated page's list, a policy page's stamp and banner."""
 
 
 _build: _Build | None = None
@@ -97,7 +98,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     i18n = _i18n(config)
     if _build is not None and i18n is not None and i18n.building:
         return config  # a per-language rebuild of the same build: reuse what was read
-    render.fresh()
     archive.fresh()
     try:
         _build = _read(config)
@@ -121,8 +121,11 @@ def _read(config: MkDocsConfig) -> _Build:
                          preview=os.environ.get(PREVIEW_ENV, "") not in ("", "0"),
                          where=config.config_file_path)
     docs_dir = Path(config.docs_dir)
+    cache_dir = os.environ.get(CACHE_ENV, site.cache_dir)
+    cache_dir = root / cache_dir if cache_dir and cache_dir != "off" else None
     try:
-        hist = history.read_history(root, docs_dir)
+        hist = history.read_history(root, docs_dir,
+                                    log_cache=cache_dir / "log.txt" if cache_dir else None)
     except history.NotAGitCheckout:
         if not site.preview:
             raise
@@ -131,8 +134,7 @@ def _read(config: MkDocsConfig) -> _Build:
         # Anything MkDocs dates from the clock (the sitemap's lastmod) comes from HEAD.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(hist.head_time.timestamp())))
     docs_rel = docs_dir.resolve().relative_to(hist.root).as_posix() if hist else "docs"
-    cache_dir = os.environ.get(CACHE_ENV, site.cache_dir)
-    cache_dir = root / cache_dir if cache_dir and cache_dir != "off" else None
+    render.fresh(cache_dir / "templates" if cache_dir else None)
     cache = PageCache(cache_dir / "pages" if cache_dir else None)
     facts = FactStore(cache_dir / "facts.json" if cache_dir else None)
     kept = KeptArchive(Path(config.site_dir), cache_dir / "kept.json" if cache_dir else None)
@@ -284,18 +286,22 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         raise PluginError(str(exc)) from exc
     if getattr(page.file, "generated_by", None):
         return markdown
+    # The stamp and the banner are HTML: they take the place of a marker once Markdown has
+    # rendered the page (on_page_content), which spares Markdown's HTML parser.
     if doc is not None:
         html = pages.stamp(doc, text, page.url, links=_build.settings.archive)
         lag = translations.lag_for(doc, _build.docs, _build.settings.source_language,
                                    translation_of=page.meta.get(translations.FIELD))
         if lag is not None:
-            html += "\n\n" + translations.banner(lag, text, page.url, links=_build.settings.archive)
-        markdown = pages.insert_after_title(markdown, html)
+            html += "\n" + translations.banner(lag, text, page.url, links=_build.settings.archive)
     elif page.meta.get("stamp"):  # a page that opts in to a "last updated" date
         other = policies.page_doc(_build.history, _build.settings, _build.docs_rel, lang, inner,
                                      _build.facts)
-        markdown = pages.insert_after_title(markdown, pages.stamp(other, text, page.url, links=False))
-    return markdown
+        html = pages.stamp(other, text, page.url, links=False)
+    else:
+        return markdown
+    _build.html[page.url] = html
+    return pages.insert_after_title(markdown, pages.HTML_MARKER)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -23,15 +23,18 @@ from importlib import metadata
 from pathlib import Path
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from . import dates
 from .markdown_html import MarkdownRenderer, strip_title
 from .pages import GeneratedPage
 from .policies import PolicyDoc, relative_url
-from .redline import Labels, redline
 from .render import render
 from .strings import Strings
 from .versions import Version
+
+if TYPE_CHECKING:
+    from .redline import Labels
 
 SHELL_SLUG = "policy-shell"
 """The version slug of the shells; never a real one (slugs are dates)."""
@@ -155,6 +158,10 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
         renderer: renders the archived Markdown like the site does.
         salt: a digest of the code, templates and texts the pages are made with.
     """
+    # Imported here, when pages are made: compiling its patterns takes 11 ms, which a build
+    # that makes no archived page (dates only, or every version kept) need not pay.
+    from .redline import Labels
+
     lang = strings.language
     pages: list[ArchivePage] = []
     current = doc.current
@@ -212,6 +219,8 @@ def _redline(doc: PolicyDoc, strings: Strings, labels: Labels, salt: str, url: s
              "changelog_href": relative_url(url, doc.changelog_url)}
 
     def content() -> str:
+        from .redline import redline  # see archive_pages
+
         return render("redline.html", intro=intro, summary=summary, strings=strings.texts,
                       result=redline(old.body, new.body, labels=labels), **links)
 

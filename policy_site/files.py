@@ -15,7 +15,12 @@ from typing import Any
 
 def write_json(path: Path, data: Any) -> None:
     """Write `data` as compact JSON at `path`, whole or not at all."""
+    write_text(path, json.dumps(data, separators=(",", ":")))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` in UTF-8 at `path`, whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     partial.replace(path)

@@ -33,13 +33,12 @@ from .errors import PolicySiteError
 from .policies import PolicyDoc, relative_url
 from .render import render
 from .strings import Strings
-from .versions import Version
+from .versions import TRANSLATION_FIELD, Version, field_text
 
 if TYPE_CHECKING:
     from .site import Site
 
-FIELD = "translation_of"
-"""The front-matter field of a translated page that names the source version it translates."""
+FIELD = TRANSLATION_FIELD
 
 _SLUG = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(\d+))?$")
 
@@ -93,12 +92,7 @@ class Lag:
 
 def normalize(value: object) -> str | None:
     """`translation_of` as text: a YAML date becomes '2017-06-28'; empty or missing is None."""
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    return text or None
+    return field_text(value)
 
 
 def slug_key(slug: str) -> tuple[date, int] | None:
@@ -114,12 +108,9 @@ def slug_key(slug: str) -> tuple[date, int] | None:
 
 
 def _field(version: Version | None) -> str | None:
-    if version is None:
-        return None
-    try:
-        return normalize(frontmatter.parse(version.text, version.path).meta.get(FIELD))
-    except PolicySiteError:
-        return None
+    """The committed `translation_of` of `version`, learnt with its other facts: no text is
+    read again."""
+    return None if version is None else version.translation_of
 
 
 def lag(source: PolicyDoc, translation: PolicyDoc, *,

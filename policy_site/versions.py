@@ -35,6 +35,10 @@ DISPLAYED_FIELDS = ("title",)
 SUMMARY_FIELD = "summary"
 """The front-matter field that holds the summary of the change a version makes."""
 
+TRANSLATION_FIELD = "translation_of"
+"""The front-matter field of a translated page that names the source version it translates
+(policy_site.translations reads it; it is kept with the other facts of a text)."""
+
 _TRAILER = re.compile(r"^(Editorial|Published)[ \t]*:[ \t]*(.+?)[ \t]*$", re.I | re.M)
 
 
@@ -63,6 +67,8 @@ class Version:
     """The page title this version shows."""
     sha256: str
     """The SHA-256 of the file's bytes at `commit`: `git show COMMIT:PATH | sha256sum`."""
+    translation_of: str | None = None
+    """The version's `translation_of` field as text (`field_text`), or None."""
 
     @property
     def data(self) -> bytes:
@@ -92,6 +98,7 @@ class Facts:
     title: str | None
     summary: str | None
     sha256: str
+    translation_of: str | None
 
 
 class FactStore:
@@ -121,7 +128,8 @@ class FactStore:
                 _view_digest(source),
                 str(title) if title is not None else None,
                 _summary_of(source.meta),
-                rev.sha256)
+                rev.sha256,
+                field_text(source.meta.get(TRANSLATION_FIELD)))
             self._facts[rev.blob] = found
             self._changed = True
         return found
@@ -348,10 +356,10 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
         own = facts.of(rev)
         found.append(Version(
             source=revisions[-1].path, number=n + 1,
-            slug=_slug(day, (v.day for v in found)), published=published, day=day,
+            slug=_slug(day, found), published=published, day=day,
             imported=imported, commit=rev.commit, path=rev.path, revision=rev,
             summary=summary_now if summary_now != previous_field else None,
-            title=own.title, sha256=own.sha256,
+            title=own.title, sha256=own.sha256, translation_of=own.translation_of,
         ))
         previous_field = summary_now
     return tuple(found)
@@ -379,8 +387,18 @@ def latest_version(revisions: Sequence[Revision], tz: ZoneInfo,
             return Version(source=revisions[-1].path, number=0, slug=day.isoformat(),
                            published=published, day=day, imported=imported, commit=rev.commit,
                            path=rev.path, revision=rev, summary=None, title=own.title,
-                           sha256=own.sha256)
+                           sha256=own.sha256, translation_of=own.translation_of)
     return None
+
+
+def field_text(value: object) -> str | None:
+    """A front-matter value as text: a YAML date becomes '2017-06-28'; empty or missing is None."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
 
 
 def _summary_of(meta: dict) -> str | None:
@@ -390,6 +408,10 @@ def _summary_of(meta: dict) -> str | None:
     return " ".join(summary.split())
 
 
-def _slug(day: date, earlier_days: Iterable[date]) -> str:
-    same_day = sum(1 for d in earlier_days if d == day)
+def _slug(day: date, earlier: Sequence[Version]) -> str:
+    """The slug of a version on `day` after the versions `earlier` (in order, none later than
+    `day`): those of the same day are the last ones, so only they are counted."""
+    same_day = 0
+    while same_day < len(earlier) and earlier[-1 - same_day].day == day:
+        same_day += 1
     return day.isoformat() if same_day == 0 else f"{day.isoformat()}-{same_day + 1}"

@@ -219,6 +219,52 @@ def test_history_is_read_once_per_build(site: Repo):
     assert len(logs) == 1, logs
 
 
+def test_kept_log_is_read_again_for_a_new_commit(site: Repo):
+    """The second build of the same HEAD takes `git log` from .cache/; a new commit, and an
+    amended one (a rewritten history), are read from git again: never an old date."""
+    def git_logs(build_env: dict) -> tuple[object, int]:
+        trace = site.path / "trace.txt"
+        trace.unlink(missing_ok=True)
+        build = build_site(site.path, env={**build_env, "GIT_TRACE": str(trace)})
+        assert build.ok, build.log
+        return build, sum(1 for line in trace.read_text().splitlines()
+                          if "trace: built-in: git log" in line or "trace: exec: git log" in line)
+
+    first, logs = git_logs({})
+    assert logs == 1
+    again, logs = git_logs({})
+    assert logs == 0
+    assert again.html("en/") == first.html("en/")
+    assert "March 4, 2021" in stamp(again, "en/policy/")
+    site.commit("Change", "2022-05-06T10:00:00+00:00",
+                {"docs/en/policy.md": en(EN_BODY + "\n\nMore.", summary="More.")})
+    changed, logs = git_logs({})
+    assert logs == 1
+    assert "May 6, 2022" in stamp(changed, "en/policy/")
+    git(site.path, "commit", "-q", "--amend", "--no-edit", "--allow-empty",
+        "--date", "2022-07-08T10:00:00+00:00", env={
+            "GIT_COMMITTER_DATE": "2022-07-08T10:00:00+00:00", "GIT_AUTHOR_NAME": "Editor",
+            "GIT_AUTHOR_EMAIL": "editor@example.com", "GIT_COMMITTER_NAME": "Editor",
+            "GIT_COMMITTER_EMAIL": "editor@example.com"})
+    amended, logs = git_logs({})
+    assert logs == 1
+    assert "July 8, 2022" in stamp(amended, "en/policy/")
+
+
+def test_long_date_is_babels_long_format():
+    """dates.long_date looks the pattern up once per language; the words are Babel's."""
+    from datetime import date, timedelta
+
+    from babel.dates import format_date
+
+    from policy_site.dates import long_date
+
+    for lang in ("de", "en", "fr", "it", "es", "pt_BR", "ja", "ar"):
+        for n in range(0, 800, 37):
+            day = date(2016, 12, 25) + timedelta(days=n)
+            assert long_date(day, lang) == format_date(day, format="long", locale=lang)
+
+
 def test_a_page_opts_in_to_a_date_through_front_matter(site: Repo):
     site.commit("Opt in", "2023-04-05T08:00:00+00:00",
                 {"docs/en/reports/index.md": "---\ntitle: Reports\nstamp: true\n---\n\n# Reports\n\n<!-- insert: report-comparison -->\n"})
