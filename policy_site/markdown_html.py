@@ -49,7 +49,10 @@ def _sections(text: str) -> list[str]:
     item's or an admonition's body), or a list item after a list item (one loose list). A text
     with fenced code or raw HTML is kept whole: a fence or an HTML block may hold blank lines.
     """
-    if _FENCE.search(text) or _RAW_HTML.search(text):
+    # Each pattern only where its character occurs: matching at every line of a long text
+    # costs 0.2 ms, and most texts have neither.
+    if (("```" in text or "~~~" in text) and _FENCE.search(text)) or (
+            "<" in text and _RAW_HTML.search(text)):
         return [text]
     pieces: list[str] = []
     for block in _BLANK.split(text):

@@ -6,21 +6,20 @@ of it, and nobody reads a policy line by line. So the comparison follows how it 
 with two well-kept diff libraries and no diff algorithm of our own:
 
 1. Blocks. Each side is split into blocks: headings, paragraphs, list items, table rows and
-   quotes, a fenced code block as one. `difflib.SequenceMatcher` aligns the two sequences
-   (`autojunk=False`, so that a block that occurs often, such as "Not applicable.", is still
-   matched), and diff-match-patch's semantic clean-up keeps a lone unchanged block between
-   two larger changes from anchoring the alignment. A paragraph moved elsewhere is one
-   deletion and one insertion, and nothing around it is marked.
+   quotes, a fenced code block as one. diff-match-patch aligns the two sequences (each
+   distinct block one character), and its semantic clean-up keeps a lone unchanged block
+   between two larger changes from anchoring the alignment. A paragraph moved elsewhere is
+   one deletion and one insertion, and nothing around it is marked.
 2. Words. In each region the alignment could not match, an old and a new block of the same
-   kind that share at least half their words are paired; blocks left over are wholly
-   deleted or inserted. The words of a pair are compared with diff-match-patch in word mode
+   kind that share at least half their words are paired (in a long region, along the
+   longest common sequence of block kinds); blocks left over are wholly deleted or inserted. The words of a pair are compared with diff-match-patch in word mode
    (each token one character, the trick of its `diff_linesToChars`), after a first pass with
    sentences as the units, which sets aside the sentences that did not change cheaply.
 
-That word diff is run by fast-diff-match-patch, the C++ port of the same algorithm: it gives
+Both diffs are run by fast-diff-match-patch, the C++ port of the same algorithm: it gives
 the same answers as the pure-Python library (tests/test_redline.py checks it) several times
 faster, and the diff was most of a redline's time. The pure-Python library is kept for its
-helpers (common prefix and suffix, semantic clean-up). The diff runs with no time limit
+helpers (common prefix and suffix). The diff runs with no time limit
 (`timelimit=0`, Python's `Diff_Timeout = 0`): with one its answer would depend on how fast
 the machine building the site is, and a published redline must not.
 
@@ -41,7 +40,6 @@ redline faster, never different.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import html
 import re
@@ -627,30 +625,20 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
     """The redline in reading order: runs of unchanged blocks (lists of blocks of the new
     version), and blocks that changed, were deleted or were inserted (`_Entry`s).
 
-    `difflib.SequenceMatcher` aligns the blocks (it is fast on blocks: it hashes them).
-    Its alignment goes through diff-match-patch's semantic clean-up, with each block as one
-    character: an unchanged block between two larger changes, such as the same table header
-    in a rewritten text, does not anchor the alignment but joins the changes around it.
+    The blocks are aligned by diff-match-patch (its C++ port), each distinct block as one
+    character, with its semantic clean-up: an unchanged block between two larger changes,
+    such as the same table header in a rewritten text, does not anchor the alignment but
+    joins the changes around it. (difflib's matcher and the pure-Python clean-up, used
+    before, made a long history's redlines a tenth slower, the more the further an old
+    version is from today's.)
     """
-    # Each distinct block (its first four fields: see `_Block`) as a number from 1, in the
-    # order of first appearance. The matcher gives the same alignment as on the blocks
-    # themselves, but hashes a small number faster than a block; and faster than a character
-    # of a string, which indexing the string makes anew every time.
-    ids: dict[tuple, int] = {}
-    old_ids = [ids.setdefault(b[:4], len(ids) + 1) for b in old]
-    new_ids = [ids.setdefault(b[:4], len(ids) + 1) for b in new]
-    matcher = difflib.SequenceMatcher(None, old_ids, new_ids, autojunk=False)
-    old_chars, new_chars = "".join(map(chr, old_ids)), "".join(map(chr, new_ids))
-    diffs = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            diffs.append((_EQUAL, new_chars[j1:j2]))
-            continue
-        if i2 > i1:
-            diffs.append((_DELETE, old_chars[i1:i2]))
-        if j2 > j1:
-            diffs.append((_INSERT, new_chars[j1:j2]))
-    diff_match_patch().diff_cleanupSemantic(diffs)
+    # Each distinct block (its first four fields: see `_Block`) as a character from 1, in
+    # the order of first appearance (0 unused, as in `diff_linesToChars`).
+    ids: dict[tuple, str] = {}
+    old_chars = "".join([ids.setdefault(b[:4], chr(len(ids) + 1)) for b in old])
+    new_chars = "".join([ids.setdefault(b[:4], chr(len(ids) + 1)) for b in new])
+    diffs = [(_OPERATIONS[op], size) for op, size in fast_diff_match_patch.diff(
+        old_chars, new_chars, timelimit=0, checklines=False, cleanup="Semantic")]
     out: list[list[_Block] | _Entry] = []
 
     def add(entry: _Entry) -> None:
@@ -663,12 +651,12 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
 
     at_old = at_new = 0
     region_old = region_new = 0  # the blocks of the current change, counted from `at_*`
-    for op, chars in [*diffs, (_EQUAL, "")]:
+    for op, size in [*diffs, (_EQUAL, 0)]:
         if op == _DELETE:
-            region_old += len(chars)
+            region_old += size
             continue
         if op == _INSERT:
-            region_new += len(chars)
+            region_new += size
             continue
         if region_old or region_new:
             old_region = old[at_old:at_old + region_old]
@@ -683,13 +671,13 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
             at_old += region_old
             at_new += region_new
             region_old = region_new = 0
-        if chars:
+        if size:
             if out and isinstance(out[-1], list):
-                out[-1].extend(new[at_new:at_new + len(chars)])
+                out[-1].extend(new[at_new:at_new + size])
             else:
-                out.append(list(new[at_new:at_new + len(chars)]))
-        at_old += len(chars)
-        at_new += len(chars)
+                out.append(list(new[at_new:at_new + size]))
+        at_old += size
+        at_new += size
     return out
 
 
@@ -743,17 +731,28 @@ def _pairing(old: tuple[_Block, ...],
 
         best(0, len(old), 0, len(new))
         return out
-    shapes = difflib.SequenceMatcher(None, [b.shape for b in old], [b.shape for b in new],
-                                     autojunk=False)
-    for tag, i1, i2, j1, j2 in shapes.get_opcodes():
-        if tag != "equal":
-            unpaired(i1, i2, j1, j2)
-            continue
-        for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
-            if similarity(i, j) >= PAIR_SIMILARITY:
-                out.append((i, j))
-            else:
-                unpaired(i, i + 1, j, j + 1)
+    # A long region: the blocks of the same shapes in the same order (the longest common
+    # sequence of shapes, by diff-match-patch with each shape as a character) are paired
+    # when they are similar enough.
+    chars: dict[tuple, str] = {}
+    old_shapes = "".join([chars.setdefault(b.shape, chr(len(chars) + 1)) for b in old])
+    new_shapes = "".join([chars.setdefault(b.shape, chr(len(chars) + 1)) for b in new])
+    i = j = 0
+    for op, size in _diff(old_shapes, new_shapes):
+        if op == _DELETE:
+            unpaired(i, i + size, j, j)
+            i += size
+        elif op == _INSERT:
+            unpaired(i, i, j, j + size)
+            j += size
+        else:
+            for k in range(size):
+                if similarity(i + k, j + k) >= PAIR_SIMILARITY:
+                    out.append((i + k, j + k))
+                else:
+                    unpaired(i + k, i + k + 1, j + k, j + k + 1)
+            i += size
+            j += size
     return out
 
 
