@@ -69,6 +69,8 @@ class _Build:
     shells: dict[str, str] = field(default_factory=dict)
     """Shell URL -> the shell page's HTML, as the theme rendered it."""
     renderer: MarkdownRenderer | None = None
+    ahead: parallel.Ahead | None = None
+    """The worker making the redlines of a cold build while MkDocs renders (see _start_ahead)."""
     html: dict[str, str] = field(default_factory=dict)
     """Page URL -> the HTML that replaces the page's marker (pages.HTML_MARKER) once Markdown
     has rendered it: a generated page's list, a policy page's stamp and banner."""
@@ -101,6 +103,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     archive.fresh()
     try:
         _build = _read(config)
+        _build.ahead = _start_ahead()
     except PolicySiteError as exc:
         raise PluginError(str(exc)) from exc
     _add_report_pages_to_nav(config, _build.catalog)
@@ -142,6 +145,17 @@ def _read(config: MkDocsConfig) -> _Build:
     return _Build(site, strings.load(site.strings, site.languages),
                   reports.load(site.report_types, site.languages), docs, hist, docs_rel, {}, cache,
                   facts, kept, archive.shell_owners(docs))
+
+
+def _start_ahead() -> parallel.Ahead | None:
+    """In a cold `mkdocs build` (no archive kept, no page cache), a worker starts making the
+    redlines now, on the CPU that MkDocs leaves idle; `_write_archives` takes them."""
+    if not _build.settings.archive or _build.kept.has_record() or not _build.cache.is_empty():
+        return None
+    work = archive.redlines_ahead(_build.docs, _build.strings)
+    if parallel.jobs_wanted(len(work), allowed=_command == "build") < 2:
+        return None
+    return parallel.Ahead.start(work, archive.redline_ahead)
 
 
 def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
@@ -405,6 +419,11 @@ def _write_archives(config: MkDocsConfig) -> None:
             lambda doc: {other: _counterpart_changelog(other, doc)
                          for other in _build.settings.languages})
     pages_to_make = sum(size for size, _ in tasks)
+    if _build.ahead is not None:
+        made = _build.ahead.collect()
+        _build.ahead = None
+        archive.made_ahead(made)
+        log.debug(f"redlines made ahead: {len(made)}")
     try:
         jobs = parallel.jobs_wanted(pages_to_make, allowed=_command == "build")
         output.make(tasks, _build.docs, jobs)

@@ -34,7 +34,7 @@ from .strings import Strings
 from .versions import Version
 
 if TYPE_CHECKING:
-    from .redline import Labels
+    from .redline import Labels, Redline
 
 SHELL_SLUG = "policy-shell"
 """The version slug of the shells; never a real one (slugs are dates)."""
@@ -158,14 +158,10 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
         renderer: renders the archived Markdown like the site does.
         salt: a digest of the code, templates and texts the pages are made with.
     """
-    # Imported here, when pages are made: compiling its patterns takes 11 ms, which a build
-    # that makes no archived page (dates only, or every version kept) need not pay.
-    from .redline import Labels
-
     lang = strings.language
     pages: list[ArchivePage] = []
     current = doc.current
-    labels = Labels(folded=strings["folded"], folded_one=strings["folded_one"])
+    labels = _labels(strings)
     for version in doc.versions:
         url = doc.version_url(version)
         date_text = dates.long_date(version.day, lang)
@@ -219,16 +215,80 @@ def _redline(doc: PolicyDoc, strings: Strings, labels: Labels, salt: str, url: s
              "changelog_href": relative_url(url, doc.changelog_url)}
 
     def content() -> str:
-        from .redline import redline  # see archive_pages
-
+        result = _AHEAD.get((old.blob, new.blob, labels))
+        if result is None:
+            result = _redline_of(old.body, new.body, labels)
         return render("redline.html", intro=intro, summary=summary, strings=strings.texts,
-                      result=redline(old.body, new.body, labels=labels), **links)
+                      result=result, **links)
 
     return ArchivePage(
         url, "redline", title=f"{heading} – {new.title or doc.page}", heading=heading,
         description=intro,
         key=_digest(salt, url, intro, summary or "", old.blob, new.blob, repr(sorted(links.items()))),
         content=content)
+
+
+def _labels(strings: Strings) -> Labels:
+    # Imported here, when pages are made: compiling the redline's patterns takes 11 ms, which
+    # a build that makes no archived page (dates only, or every version kept) need not pay.
+    from .redline import Labels
+
+    return Labels(folded=strings["folded"], folded_one=strings["folded_one"])
+
+
+def _redline_of(old: str, new: str, labels: Labels) -> Redline:
+    from .redline import redline  # see _labels
+
+    return redline(old, new, labels=labels)
+
+
+# --- redlines made ahead ---------------------------------------------------------------------
+
+_AHEAD: dict[tuple[str, str, Labels], Redline] = {}
+"""Redlines made by another process before the pages were (see `redlines_ahead`), by the
+blob ids of their two texts and their labels. (One can serve two pages: the version before
+the current one compared with the current one is also the current one's redline.)"""
+
+AHEAD_BATCH = 16
+"""How many consecutive redlines of one policy `redlines_ahead` lists before the next policy."""
+
+
+def redlines_ahead(docs: list[PolicyDoc], strings: dict[str, Strings]) -> list[tuple]:
+    """The redlines `archive_pages` makes of `docs`, for a process that makes them ahead,
+    while the build renders the site: (old version, new version, labels) items.
+
+    In turns of `AHEAD_BATCH` per policy, so that what is done when the build asks for it is
+    spread over every policy, and so over the processes that then make the rest. Only
+    redlines whose texts are in memory: that process must not ask git for anything.
+    """
+    lists = []
+    for doc in docs:
+        labels = _labels(strings[doc.language])
+        pairs = []
+        for version in doc.versions:
+            previous = doc.previous(version)
+            if previous is not None and doc.redline_url(version):
+                pairs.append((previous, version))
+            if doc.compare_url(version) and doc.current is not None:
+                pairs.append((version, doc.current))
+        unique = {(old.blob, new.blob): (old, new, labels) for old, new in pairs
+                  if old.revision.is_read and new.revision.is_read}
+        lists.append(list(unique.values()))
+    longest = max(map(len, lists), default=0)
+    return [item for start in range(0, longest, AHEAD_BATCH) for items in lists
+            for item in items[start:start + AHEAD_BATCH]]
+
+
+def redline_ahead(item: tuple) -> tuple[tuple[str, str, Labels], Redline]:
+    """Make one redline listed by `redlines_ahead`: (its key, the redline)."""
+    old, new, labels = item
+    return (old.blob, new.blob, labels), _redline_of(old.body, new.body, labels)
+
+
+def made_ahead(results: dict[tuple[str, str, Labels], Redline]) -> None:
+    """Take the redlines another process made (`redline_ahead`): pages use them as they are,
+    the same function of the same texts."""
+    _AHEAD.update(results)
 
 
 def archive_key(doc: PolicyDoc, made_with: list[str]) -> str:
@@ -265,8 +325,10 @@ def salt(texts: dict[str, str], extensions: object, configs: object) -> str:
 
 def fresh() -> None:
     """Read this package's files again at the next `salt`: `mkdocs serve` reloads the
-    templates for each build (render.fresh), so their digest must follow."""
+    templates for each build (render.fresh), so their digest must follow. Redlines made ahead
+    for another build are dropped."""
     _code.cache_clear()
+    _AHEAD.clear()
 
 
 @functools.lru_cache(maxsize=1)

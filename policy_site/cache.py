@@ -29,6 +29,13 @@ class PageCache:
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
 
+    def is_empty(self) -> bool:
+        """Whether no page is kept (no folder, or nothing in it)."""
+        if self.folder is None:
+            return True
+        with os.scandir(self.folder) as entries:
+            return next(entries, None) is None
+
     def link(self, key: str, dest: Path) -> bool:
         """Put the stored page `key` at `dest`; False when the cache lacks it."""
         if self.folder is None:

@@ -60,6 +60,9 @@ class BlobStore:
             found = self._keep(blob, self.data(blob))
         return found
 
+    def has_text(self, blob: str) -> bool:
+        return blob in self._text
+
     def sha256(self, blob: str) -> str:
         """The SHA-256 of the bytes, hashed when they were read for the text (not read twice)."""
         found = self._sha256.get(blob)
@@ -200,6 +203,12 @@ class Revision:
     @property
     def text(self) -> str:
         return self._read(self.store.text)
+
+    @property
+    def is_read(self) -> bool:
+        """Whether `text` is in memory: asking for it then runs no git."""
+        has_text = getattr(self.store, "has_text", None)  # a store in memory has no such test
+        return has_text is not None and has_text(self.blob)
 
     @property
     def sha256(self) -> str:

@@ -52,6 +52,10 @@ class KeptArchive:
         self._kept: dict[str, tuple[Path, KeptFolder]] = {}
         self._written: dict[str, KeptFolder] = {}
 
+    def has_record(self) -> bool:
+        """Whether an earlier build left a record (of any site folder); the file is not read."""
+        return self.record is not None and self.record.exists()
+
     def set_aside(self) -> None:
         """Move each archive folder the record lists out of MkDocs's way (before it cleans)."""
         hidden = self.site_dir / HIDDEN

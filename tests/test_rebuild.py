@@ -186,3 +186,35 @@ def test_the_page_cache_prunes_what_this_build_did_not_use(tmp_path: Path):
     left = sorted(p.name for p in (tmp_path / "pages").glob("*/*"))
     assert left == ["aa11.html", "bb33.html", "bb55.456.tmp"]
     assert (site / "aa22" / "index.html").read_text(encoding="utf-8") == "<p>aa22</p>"
+
+
+def test_a_cold_build_makes_redlines_ahead_and_the_same_pages(repo: Repo, tmp_path: Path):
+    """With two processes and nothing kept, a worker makes redlines while MkDocs renders;
+    the pages are those of a build in one process."""
+    _two_policies(repo)
+    build = build_site(repo.path, "--verbose", env={"POLICY_SITE_JOBS": "2"},
+                       site_dir=tmp_path / "site")
+    assert build.ok, build.log
+    made = re.search(r"redlines made ahead: (\d+)", build.log)
+    assert made and int(made.group(1)) > 0, build.log
+    _assert_same_as_fresh(repo, build.site, tmp_path, "fresh")
+
+
+def test_work_made_ahead_comes_back_or_is_left_to_the_build():
+    """What the worker made comes back as a dict; a worker that fails gives nothing back,
+    and the build makes it all itself."""
+    import time
+
+    from policy_site.parallel import Ahead
+
+    ahead = Ahead.start(range(50), lambda n: (n, n * n))
+    time.sleep(0.5)
+    assert ahead.collect() == {n: n * n for n in range(50)}
+
+    stopped = Ahead.start(range(10**6), lambda n: (n, n * n)).collect()
+    assert len(stopped) < 10**6 and all(stopped[n] == n * n for n in stopped)
+
+    def fails(n: int) -> tuple[int, int]:
+        raise ValueError(n)
+
+    assert Ahead.start(range(3), fails).collect() == {}
