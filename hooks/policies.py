@@ -16,6 +16,7 @@ Fatal problems become `PluginError`; recoverable ones are warnings through
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
 import posixpath
@@ -197,16 +198,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         _build.pages[(getattr(f, "locale", lang), _page_path(f, lang))] = f.url
     generated = pages.report_pages(_build.catalog, text, prefix)
     if site.archive:
-        generated += [pages.changelog_page(doc, text) for doc in _docs(lang)]
+        if _build.renderer is None:
+            _build.renderer = MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
+        salt = _build.salts[lang] = archive.salt(text.texts, config.markdown_extensions,
+                                                 config.mdx_configs)
+        doc_keys = {doc.source: archive.archive_key(doc, [salt]) for doc in _docs(lang)}
+        generated += [pages.changelog_page(doc, text, _build.cache.text(
+                          archive.part_key("changelog", [doc_keys[doc.source]]),
+                          functools.partial(pages.changelog_html, doc, text)))
+                      for doc in _docs(lang)]
         generated += [shell for doc in _docs(lang) if _build.owners[doc.source] is doc
                       for shell in archive.shells(doc)]
     _build.pages.update(((lang, page.page), page.url) for page in generated)
     _build.html.update((page.url, page.html) for page in generated if page.html)
-    if site.archive:
-        if _build.renderer is None:
-            _build.renderer = MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
-        _build.salts[lang] = archive.salt(text.texts, config.markdown_extensions,
-                                          config.mdx_configs)
     for page in generated:
         made = _file(config, lang, page)
         files.append(made)
@@ -214,8 +218,12 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             _list_in_sitemap(config, lang, made)
     if not site.archive:
         return files
-    feed = feeds.atom_feed(_docs(lang), text, site_url=config.site_url, site_name=config.site_name,
-                           author=config.site_author or config.site_name)
+    author = config.site_author or config.site_name
+    feed = _build.cache.text(
+        archive.part_key("feed", list(doc_keys.values()), config.site_url, config.site_name,
+                         author),
+        functools.partial(feeds.atom_feed, _docs(lang), text, site_url=config.site_url,
+                          site_name=config.site_name, author=author))
     files.append(_asset(config, lang, prefix + "feed.xml", feed))
     if lang == site.default_language:
         files.append(_asset(config, lang, "versions.json",

@@ -301,6 +301,13 @@ def archive_key(doc: PolicyDoc, made_with: list[str]) -> str:
     return _digest(doc.base, doc.page, *made_with, *facts)
 
 
+def part_key(kind: str, doc_keys: list[str], *made_with: str) -> str:
+    """The key of a part of a page made from whole policies, such as a change log's list
+    ('changelog', the key of its policy) or a feed ('feed', the keys of its policies), where
+    each policy's key is `archive_key(doc, [salt])`."""
+    return _digest(kind, *doc_keys, *made_with)
+
+
 def shell_key(shell: str) -> str:
     """A digest of a shell's HTML, made once per shell rather than once per page."""
     return _digest(shell)

@@ -1,4 +1,4 @@
-"""A cache of archived pages between builds, keyed by content.
+"""A cache of archived pages (and parts of pages) between builds, keyed by content.
 
 A version that was published never changes, nor does its redline, so a build need not make
 them again: each page is stored under a digest of everything it is made from, and the next
@@ -12,7 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from .files import write_text
 
 
 class PageCache:
@@ -80,6 +83,24 @@ class PageCache:
             partial = stored.with_suffix(f".{os.getpid()}.tmp")
             shutil.copyfile(dest, partial)
             partial.replace(stored)
+
+    def text(self, key: str, make: Callable[[], str]) -> str:
+        """The text kept under `key` (a part of a page, such as a change log's list), or
+        `make()`, then kept: for what a warm build would make again the same."""
+        if self.folder is None:
+            return make()
+        stored = self._stored(key)
+        try:
+            found = stored.read_text(encoding="utf-8")
+        except (FileNotFoundError, UnicodeError):
+            found = ""
+        self.used.add(key)
+        if found:  # (empty: cut short by a power cut; made again)
+            return found
+        found = make()
+        self._folder(stored.parent)
+        write_text(stored, found)
+        return found
 
     def _stored(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"

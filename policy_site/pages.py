@@ -72,8 +72,21 @@ def stamp(doc: PolicyDoc, strings: Strings, page_url: str, *, links: bool = True
 
 # --- archive, redlines, change log ------------------------------------------------------
 
-def changelog_page(doc: PolicyDoc, strings: Strings) -> GeneratedPage:
-    """'Changes to this document': every version, newest first, with its summary and links."""
+def changelog_page(doc: PolicyDoc, strings: Strings, html: str | None = None) -> GeneratedPage:
+    """'Changes to this document': every version, newest first, with its summary and links.
+
+    `html` is the list (`changelog_html`) when it was kept from an earlier build."""
+    current = doc.current
+    title = current.title if current and current.title else doc.page
+    markdown = render("changelog.md", strings=strings.texts, marker=HTML_MARKER,
+                      intro=strings.format("changelog_intro", title=title))
+    return GeneratedPage(_page_of(doc.changelog_url, doc), doc.changelog_url, markdown,
+                         in_nav=True, in_every_language=True,
+                         html=changelog_html(doc, strings) if html is None else html)
+
+
+def changelog_html(doc: PolicyDoc, strings: Strings) -> str:
+    """The change log's list of versions (HTML), which takes the place of its marker."""
     lang = strings.language
     url = doc.changelog_url
     current = doc.current
@@ -89,14 +102,9 @@ def changelog_page(doc: PolicyDoc, strings: Strings) -> GeneratedPage:
             "redline_href": relative_url(url, redline_url) if redline_url else None,
             "compare_href": relative_url(url, compare_url) if compare_url else None,
         })
-    title = current.title if current and current.title else doc.page
-    markdown = render("changelog.md", strings=strings.texts, marker=HTML_MARKER,
-                      intro=strings.format("changelog_intro", title=title))
-    html = render("changelog.html", strings=strings.texts, entries=entries,
+    return render("changelog.html", strings=strings.texts, entries=entries,
                   current_href=relative_url(url, doc.base),
                   feed_href=relative_url(url, doc.feed_url))
-    return GeneratedPage(_page_of(url, doc), url, markdown, in_nav=True, in_every_language=True,
-                         html=html)
 
 
 def with_generated_html(content: str, html: str) -> str:

@@ -218,3 +218,23 @@ def test_work_made_ahead_comes_back_or_is_left_to_the_build():
         raise ValueError(n)
 
     assert Ahead.start(range(3), fails).collect() == {}
+
+
+def test_a_kept_part_is_made_again_when_missing_or_cut_short(tmp_path: Path):
+    """PageCache.text: made once and kept; an empty file (a power cut) is made again."""
+    from policy_site.cache import PageCache
+
+    cache = PageCache(tmp_path / "pages")
+    calls = []
+
+    def make() -> str:
+        calls.append(1)
+        return "<ol><li>v1</li></ol>"
+
+    assert cache.text("ab12", make) == "<ol><li>v1</li></ol>"
+    assert PageCache(tmp_path / "pages").text("ab12", make) == "<ol><li>v1</li></ol>"
+    assert len(calls) == 1
+    (tmp_path / "pages" / "ab" / "ab12.html").write_text("", encoding="utf-8")
+    assert PageCache(tmp_path / "pages").text("ab12", make) == "<ol><li>v1</li></ol>"
+    assert len(calls) == 2
+    assert PageCache(None).text("ab12", make) == "<ol><li>v1</li></ol>" and len(calls) == 3
