@@ -8,7 +8,8 @@ says) is made in `policy_site`, which knows nothing of MkDocs. This file only
 - adds the generated pages (report types, change log, archive, redlines) in `on_files` at
   priority -110, after the i18n plugin (-100) has sorted the files by language;
 - stamps pages and expands `<!-- insert: … -->` lines in `on_page_markdown`;
-- writes the feeds and versions.json after the build.
+- writes the feeds and versions.json after the build;
+- keeps the theme's compiled templates between builds and languages (`on_env`).
 
 Fatal problems become `PluginError`; recoverable ones are warnings through
 `get_plugin_logger`, so `mkdocs build --strict` stops on them in CI.
@@ -329,6 +330,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     generated = _build.html.get(page.url)
     return pages.with_generated_html(html, generated) if generated else html
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Keep the theme's compiled templates between the languages and the builds (Jinja's
+    bytecode cache, checked against each template's source): each language's build makes a
+    new template environment, which compiled Material's templates all over again."""
+    if env.bytecode_cache is None:
+        env.bytecode_cache = render.bytecode_cache()
+    return env
 
 
 def on_template_context(context, template_name: str, config: MkDocsConfig):

@@ -15,7 +15,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-_bytecode_dir: Path | None = None
+_bytecode: FileSystemBytecodeCache | None = None
 """Where compiled templates are kept between builds (see `fresh`), or None."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#])")
@@ -37,7 +37,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # thousands of renders per build; `fresh()` starts each build anew
-        bytecode_cache=FileSystemBytecodeCache(str(_bytecode_dir)) if _bytecode_dir else None,
+        bytecode_cache=_bytecode,
     )
     env.filters["md"] = md_escape
     return env
@@ -54,8 +54,14 @@ def fresh(bytecode_dir: Path | None = None) -> None:
     build about 30 ms. Jinja checks each one against its template's source before using it,
     so an edited template is compiled again.
     """
-    global _bytecode_dir
+    global _bytecode
     if bytecode_dir is not None:
         bytecode_dir.mkdir(parents=True, exist_ok=True)
-    _bytecode_dir = bytecode_dir
+    _bytecode = FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None
     environment.cache_clear()
+
+
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """The cache of compiled templates that `fresh` set, for another Jinja environment too
+    (the hook gives it to the theme's)."""
+    return _bytecode
