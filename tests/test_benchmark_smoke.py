@@ -65,7 +65,7 @@ def test_the_same_seed_writes_the_same_history(tmp_path: Path):
 def test_the_runner_generates_builds_and_reports(tmp_path: Path):
     result = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--sizes", "2,1,5", "--rounds", "1",
-         "--variants", "adf", "--out", str(tmp_path / "out"), "--workdir", str(tmp_path)],
+         "--variants", "agdf", "--out", str(tmp_path / "out"), "--workdir", str(tmp_path)],
         capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -79,6 +79,10 @@ def test_the_runner_generates_builds_and_reports(tmp_path: Path):
         assert [r["returncode"] for r in variant["runs"]] == [0]
         assert variant["median_seconds"] > 0 and variant["max_rss_mib"] > 0
     assert floor["ratio"] == 1.0
+    # g is a with the theme's compiled templates kept: the same pages.
+    kept = size["variants"]["g"]
+    assert kept["error"] is None and kept["ratio_g"] == 1.0
+    assert kept["html_files"] == floor["html_files"]
     # d builds the archive, the redlines and the change logs that a leaves out; f builds
     # the same into a new folder from the cache d left.
     assert full["html_files"] > floor["html_files"]
