@@ -90,8 +90,8 @@ class PageCache:
         if self.folder is None:
             return make()
         stored = self._stored(key)
-        try:
-            found = stored.read_text(encoding="utf-8")
+        try:  # as written: no line ends translated
+            found = stored.read_bytes().decode("utf-8")
         except (FileNotFoundError, UnicodeError):
             found = ""
         self.used.add(key)

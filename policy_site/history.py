@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import PolicySiteError
-from .files import write_text
+from .files import write_bytes
 
 _RECORD = "\x1e"
 _FIELD = "\x1f"
@@ -330,16 +330,16 @@ def _log(repo, head: str, docs: str, cache: Path | None) -> str:
     """
     key = "\0".join((head, docs, *_LOG_ARGS)) + "\n"
     if cache is not None:
-        try:
-            kept = cache.read_text(encoding="utf-8")
-        except (OSError, UnicodeError):
+        try:  # as bytes: line ends as git wrote them ("\r\n" in a message stays)
+            kept = cache.read_bytes().decode("utf-8", "surrogateescape")
+        except OSError:
             kept = ""
         if kept.startswith(key):
             return kept[len(key):]
     raw = repo.git.log(*_LOG_ARGS, head, "--", docs)
     if cache is not None:
         try:
-            write_text(cache, key + raw)
+            write_bytes(cache, (key + raw).encode("utf-8", "surrogateescape"))
         except (OSError, UnicodeError):
             pass  # only the next build is slower
     return raw

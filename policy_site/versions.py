@@ -39,7 +39,8 @@ TRANSLATION_FIELD = "translation_of"
 """The front-matter field of a translated page that names the source version it translates
 (policy_site.translations reads it; it is kept with the other facts of a text)."""
 
-_TRAILER = re.compile(r"^(Editorial|Published)[ \t]*:[ \t]*(.+?)[ \t]*$", re.I | re.M)
+_TRAILER = re.compile(r"^(Editorial|Published)[ \t]*:[ \t]*(.+?)[ \t\r]*$", re.I | re.M)
+"""A trailer line; a message written with Windows line ends ('\r\n') has the same ones."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,29 @@ def test_kept_log_is_read_again_for_a_new_commit(site: Repo):
     amended, logs = git_logs({})
     assert logs == 1
     assert "July 8, 2022" in stamp(amended, "en/policy/")
+
+
+def test_a_message_with_windows_line_ends_has_the_same_trailers_cold_or_warm(site: Repo):
+    """'Editorial: yes' with '\r\n' line ends (a message from a browser) still counts, and
+    the build that reads git log from .cache/ reads it with the same line ends."""
+    site.write({"docs/en/policy.md": en(EN_BODY.replace("secure", "sekure"),
+                                        summary="First version.")})
+    git(site.path, "add", "-A")
+    when = "2022-05-06T10:00:00+00:00"
+    git(site.path, "commit", "-q", "--cleanup=verbatim", "-m", "Typo\r\n\r\nEditorial: yes\r\n",
+        env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Editor",
+             "GIT_AUTHOR_EMAIL": "editor@example.com", "GIT_COMMITTER_NAME": "Editor",
+             "GIT_COMMITTER_EMAIL": "editor@example.com"})
+    raw = subprocess.run(["git", "cat-file", "commit", "HEAD"], cwd=site.path, check=True,
+                         capture_output=True).stdout
+    assert b"Editorial: yes\r\n" in raw
+    cold = build_site(site.path)
+    assert cold.ok, cold.log
+    warm = build_site(site.path)
+    assert warm.ok, warm.log
+    for build in (cold, warm):
+        assert "March 4, 2021" in stamp(build, "en/policy/")
+    assert warm.html("en/policy/changes/") == cold.html("en/policy/changes/")
 
 
 def test_long_date_is_babels_long_format():
