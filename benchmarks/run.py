@@ -1,10 +1,10 @@
 """Build cost at scale: how much our history costs on top of a plain MkDocs build.
 
 For each size (L languages, P policy pages, C commits) the script generates one synthetic
-repository (`benchmarks/generate.py`) and then builds it, in rounds, five ways:
+repository (`benchmarks/generate.py`) and then builds it, in rounds, seven ways:
 
   a  floor       plain MkDocs, the same current pages: no hook, no generated pages, no history
-  g  floor+       a with the theme's compiled templates kept (Jinja's bytecode cache, which our
+  g  floor+      a with the theme's compiled templates kept (Jinja's bytecode cache, which our
                  hook gives MkDocs: each language's build compiled them again), so that our
                  cost can also be read above a floor that does not pay for that
   b  git-dates   a + mkdocs-git-revision-date-localized-plugin (what users would pick for dates)
@@ -17,7 +17,7 @@ repository (`benchmarks/generate.py`) and then builds it, in rounds, five ways:
 a, b and c list in the navigation only the files that exist (a and b have no change logs or
 feeds to link to, so their links to them only warn: they build without --strict). The report
 type pages, which our hook renders from data/report-types.yml, are current pages of the site:
-a and b get them as the Markdown files a plain MkDocs site would hold (written into docs/ for
+a, b and g get them as the Markdown files a plain MkDocs site would hold (written into docs/ for
 their builds only, then removed). a and b also leave out overrides/404.html, which shows our
 hook's texts. d and e build the generated site's own mkdocs.yml, with its `strict: true`.
 

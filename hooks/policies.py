@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import os
 import posixpath
+import shutil
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -102,6 +105,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     i18n = _i18n(config)
     if _build is not None and i18n is not None and i18n.building:
         return config  # a per-language rebuild of the same build: reuse what was read
+    if _build is not None:
+        _stop_ahead()  # left by a build that failed (in a process that goes on: `serve`)
     archive.fresh()
     try:
         _build = _read(config)
@@ -139,8 +144,15 @@ def _read(config: MkDocsConfig) -> _Build:
         # Anything MkDocs dates from the clock (the sitemap's lastmod) comes from HEAD.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(hist.head_time.timestamp())))
     docs_rel = docs_dir.resolve().relative_to(hist.root).as_posix() if hist else "docs"
-    render.fresh(cache_dir / "templates" if cache_dir else None)
-    cache = PageCache(cache_dir / "pages" if cache_dir else None)
+    try:
+        render.fresh(_template_folder(cache_dir) if cache_dir else None)
+        cache = PageCache(cache_dir / "pages" if cache_dir else None)
+    except OSError as exc:
+        raise PolicySiteError(
+            f"the cache folder {cache_dir} cannot be written ({exc.strerror or exc}).",
+            path=config.config_file_path,
+            fix=f"set extra.policies.cache_dir or {CACHE_ENV} to a folder the build can "
+                "write, or to 'off' to keep nothing between builds.") from exc
     facts = FactStore(cache_dir / "facts.json" if cache_dir else None)
     kept = KeptArchive(Path(config.site_dir), cache_dir / "kept.json" if cache_dir else None)
     docs = policies.policy_docs(hist, site, docs_rel, facts)
@@ -157,7 +169,33 @@ def _start_ahead() -> parallel.Ahead | None:
     work = archive.redlines_ahead(_build.docs, _build.strings)
     if parallel.jobs_wanted(len(work), allowed=_command == "build") < 2:
         return None
-    return parallel.Ahead.start(work, archive.redline_ahead)
+    try:
+        return parallel.Ahead.start(work, archive.redline_ahead)
+    except OSError as exc:  # no process or pipe to be had: the pages are made later
+        log.debug(f"no worker ahead: {exc}")
+        return None
+
+
+def _stop_ahead() -> dict:
+    """What the worker ahead made, once; it is stopped and gone afterwards."""
+    ahead, _build.ahead = _build.ahead, None
+    return ahead.collect() if ahead is not None else {}
+
+
+def _template_folder(cache_dir: Path) -> Path:
+    """Where compiled templates are kept (ours and the theme's). Jinja checks each against
+    its template's source only, so the folder is named after what compiles them too: Jinja,
+    MkDocs and Material's versions and this package's code; older folders are removed."""
+    made_with = repr(([metadata.version(name) for name in ("jinja2", "mkdocs", "mkdocs-material")],
+                      archive.code_digest()))
+    folder = cache_dir / "templates" / hashlib.sha256(made_with.encode()).hexdigest()[:16]
+    if not folder.is_dir() and (cache_dir / "templates").is_dir():
+        for old in (cache_dir / "templates").iterdir():
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+    return folder
 
 
 def _warn_missing_summaries(doc: policies.PolicyDoc) -> None:
@@ -203,9 +241,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             _build.renderer = MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
         salt = _build.salts[lang] = archive.salt(text.texts, config.markdown_extensions,
                                                  config.mdx_configs)
-        doc_keys = {doc.source: archive.archive_key(doc, [salt]) for doc in _docs(lang)}
         generated += [pages.changelog_page(doc, text, _build.cache.text(
-                          archive.part_key("changelog", [doc_keys[doc.source]]),
+                          archive.part_key("changelog", [doc], text, salt),
                           functools.partial(pages.changelog_html, doc, text)))
                       for doc in _docs(lang)]
         generated += [shell for doc in _docs(lang) if _build.owners[doc.source] is doc
@@ -221,8 +258,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         return files
     author = config.site_author or config.site_name
     feed = _build.cache.text(
-        archive.part_key("feed", list(doc_keys.values()), config.site_url, config.site_name,
-                         author),
+        archive.part_key("feed", _docs(lang), text, _build.salts[lang], config.site_url,
+                         config.site_name, author),
         functools.partial(feeds.atom_feed, _docs(lang), text, site_url=config.site_url,
                           site_name=config.site_name, author=author))
     files.append(_asset(config, lang, prefix + "feed.xml", feed))
@@ -341,6 +378,12 @@ def on_env(env, config: MkDocsConfig, files: Files):
     return env
 
 
+def on_build_error(error: Exception) -> None:
+    """A failed build stops its worker ahead (under `mkdocs serve` the process goes on)."""
+    if _build is not None:
+        _stop_ahead()
+
+
 def on_template_context(context, template_name: str, config: MkDocsConfig):
     """Give the theme's own pages (404) the site's words in the language being built."""
     lang = _language(config)
@@ -438,8 +481,7 @@ def _write_archives(config: MkDocsConfig) -> None:
                          for other in _build.settings.languages})
     pages_to_make = sum(size for size, _ in tasks)
     if _build.ahead is not None:
-        made = _build.ahead.collect()
-        _build.ahead = None
+        made = _stop_ahead()
         archive.made_ahead(made)
         log.debug(f"redlines made ahead: {len(made)}")
     try:
@@ -447,5 +489,7 @@ def _write_archives(config: MkDocsConfig) -> None:
         output.make(tasks, _build.docs, jobs)
     except PolicySiteError as exc:
         raise PluginError(str(exc)) from exc
+    finally:
+        archive.made_ahead(None)  # the pages are written: let the redlines go
     if tasks:
         log.debug(f"made {pages_to_make} archived pages in {jobs} process(es)")

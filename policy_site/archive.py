@@ -8,8 +8,10 @@ this module fills a copy of the shell for each archived page of every policy at 
 Everything else around the content (header, navigation, footer) is the same for all pages of
 one shell, and all of them sit at the same depth, so relative links stay right.
 
-Pure but for `salt`, which reads this package's files (once): the caller hands in the shell's HTML
-and writes what `fill` returns (`archive_output` decides which pages need it).
+Pure but for `salt`, which reads this package's files (once), and the redlines another
+process made ahead (`made_ahead`), which are the same function of the same texts: the caller
+hands in the shell's HTML and writes what `fill` returns (`archive_output` decides which
+pages need it).
 """
 
 from __future__ import annotations
@@ -285,10 +287,13 @@ def redline_ahead(item: tuple) -> tuple[tuple[str, str, Labels], Redline]:
     return (old.blob, new.blob, labels), _redline_of(old.body, new.body, labels)
 
 
-def made_ahead(results: dict[tuple[str, str, Labels], Redline]) -> None:
+def made_ahead(results: dict[tuple[str, str, Labels], Redline] | None) -> None:
     """Take the redlines another process made (`redline_ahead`): pages use them as they are,
-    the same function of the same texts."""
-    _AHEAD.update(results)
+    the same function of the same texts. None lets them go (the pages are made)."""
+    if results is None:
+        _AHEAD.clear()
+    else:
+        _AHEAD.update(results)
 
 
 def archive_key(doc: PolicyDoc, made_with: list[str]) -> str:
@@ -296,16 +301,20 @@ def archive_key(doc: PolicyDoc, made_with: list[str]) -> str:
     dates, summaries) and `made_with` (the salt, the shells, the links). Equal keys, equal
     pages: a build can then leave the whole archive of the policy as the last one wrote it
     without planning a single page (at 100 policies of 50 versions, 0.3 s of a warm build)."""
-    facts = [repr((v.slug, v.number, v.day.isoformat(), v.blob, v.title, v.summary, v.commit))
+    facts = [repr((v.slug, v.number, v.day.isoformat(), v.published.isoformat(), v.blob,
+                   v.title, v.summary, v.commit))
              for v in doc.versions]
     return _digest(doc.base, doc.page, *made_with, *facts)
 
 
-def part_key(kind: str, doc_keys: list[str], *made_with: str) -> str:
-    """The key of a part of a page made from whole policies, such as a change log's list
-    ('changelog', the key of its policy) or a feed ('feed', the keys of its policies), where
-    each policy's key is `archive_key(doc, [salt])`."""
-    return _digest(kind, *doc_keys, *made_with)
+def part_key(kind: str, docs: list[PolicyDoc], strings: Strings, salt: str,
+             *made_with: str) -> str:
+    """The key of a part of a page made from whole policies in the language of `strings`,
+    such as a change log's list ('changelog', its policy) or a feed ('feed', the language's
+    policies): what `archive_key` holds of each, the language (Babel writes its dates),
+    `salt` (code, templates, the site's words) and `made_with` (the site's name, say)."""
+    return _digest(kind, strings.language, salt, *made_with,
+                   *(archive_key(doc, [salt]) for doc in docs))
 
 
 def shell_key(shell: str) -> str:
@@ -336,6 +345,11 @@ def fresh() -> None:
     for another build are dropped."""
     _code.cache_clear()
     _AHEAD.clear()
+
+
+def code_digest() -> str:
+    """The digest of this package's code and templates and of the libraries' versions."""
+    return _code()
 
 
 @functools.lru_cache(maxsize=1)

@@ -124,9 +124,9 @@ class Ahead:
     `start` forks a worker that runs `make` on each item in turn, and stops after the item
     it is on when the build calls `collect`; `collect` returns what was made, as a dict of
     the keys and values `make` returned. Nothing it does can change what the build makes:
-    if the worker fails, `collect` returns less (or nothing), and the build makes the rest
-    itself. If the build ends without collecting (it failed), the worker sees its pipe
-    close and ends too.
+    an item that fails is left out, a worker that fails returns nothing, and the build makes
+    what is missing itself. A build that fails calls `collect` too (hooks: on_build_error);
+    a process that ends without it closes the pipe, and the worker ends after its item.
     """
 
     def __init__(self, pid: int, stop: int, results: int) -> None:
@@ -143,11 +143,16 @@ class Ahead:
             try:
                 os.close(stop_writer)
                 os.close(results_reader)
+                asks = select.poll()
+                asks.register(stop_reader, select.POLLIN)
                 made = {}
                 for item in items:
-                    if select.select([stop_reader], [], [], 0)[0]:  # the build asks: stop
+                    if asks.poll(0):  # the build asks (or has ended): stop
                         break
-                    key, value = make(item)
+                    try:
+                        key, value = make(item)
+                    except Exception:  # noqa: BLE001 - the build makes this one itself
+                        continue
                     made[key] = value
                 else:
                     os.read(stop_reader, 1)  # all made: wait until the build asks (or ends)
@@ -171,8 +176,8 @@ class Ahead:
                 # Read as it comes, not whole first: the bytes and what they hold would be
                 # in memory together (100 MB each for 2,000 redlines).
                 made = pickle.load(reader)
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            made = {}  # the worker failed before it had written it all
+        except Exception:  # noqa: BLE001 - the worker failed before it had written it all
+            made = {}
         finally:
             _, status = os.waitpid(self._pid, 0)
         return made if os.waitstatus_to_exitcode(status) == 0 else {}

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .site import Site
 
 FIELD = TRANSLATION_FIELD
+"""The front-matter field of a translated page that names the source version it translates."""
 
 _SLUG = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(\d+))?$")
 
