@@ -162,7 +162,6 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
     """
     lang = strings.language
     pages: list[ArchivePage] = []
-    current = doc.current
     labels = _labels(strings)
     for version in doc.versions:
         url = doc.version_url(version)
@@ -192,14 +191,14 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
             heading=version.title or doc.page, description=notice,
             key=_digest(salt, url, notice, version.blob, repr(sorted(links.items()))),
             content=version_content))
-        previous = doc.previous(version)
-        if previous is not None and redline_url:
+        previous, current = _compared_with(doc, version)
+        if previous is not None:
             pages.append(_redline(doc, strings, labels, salt, redline_url, previous, version,
                                   heading=strings.format("redline_title", date=date_text),
                                   intro=strings.format("redline_intro", date=date_text,
                                                        previous=dates.long_date(previous.day, lang)),
                                   summary=version.summary, about=version))
-        if compare_url and current is not None:
+        if current is not None:
             current_date = dates.long_date(current.day, lang)
             pages.append(_redline(doc, strings, labels, salt, compare_url, version, current,
                                   heading=strings.format("compare_title", date=date_text),
@@ -207,6 +206,14 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
                                                        current=current_date),
                                   summary=None, about=version))
     return pages
+
+
+def _compared_with(doc: PolicyDoc, version: Version) -> tuple[Version | None, Version | None]:
+    """The versions `version` has a redline page against: (the one before it, the current
+    one), None for each it has none against (the first version, the current one)."""
+    previous = doc.previous(version) if doc.redline_url(version) else None
+    current = doc.current if doc.compare_url(version) else None
+    return previous, current
 
 
 def _redline(doc: PolicyDoc, strings: Strings, labels: Labels, salt: str, url: str,
@@ -268,11 +275,11 @@ def redlines_ahead(docs: list[PolicyDoc], strings: dict[str, Strings]) -> list[t
         labels = _labels(strings[doc.language])
         pairs = []
         for version in doc.versions:
-            previous = doc.previous(version)
-            if previous is not None and doc.redline_url(version):
+            previous, current = _compared_with(doc, version)
+            if previous is not None:
                 pairs.append((previous, version))
-            if doc.compare_url(version) and doc.current is not None:
-                pairs.append((version, doc.current))
+            if current is not None:
+                pairs.append((version, current))
         unique = {(old.blob, new.blob): (old, new, labels) for old, new in pairs
                   if old.revision.is_read and new.revision.is_read}
         lists.append(list(unique.values()))
@@ -336,24 +343,19 @@ def salt(texts: dict[str, str], extensions: object, configs: object) -> str:
     """A digest of what every archived page is made with besides its own text: this
     package's code and templates, the libraries that write its content, the site's words,
     and the Markdown settings."""
-    return _digest(_code(), repr(sorted(texts.items())), repr(extensions), repr(configs))
+    return _digest(code_digest(), repr(sorted(texts.items())), repr(extensions), repr(configs))
 
 
 def fresh() -> None:
     """Read this package's files again at the next `salt`: `mkdocs serve` reloads the
     templates for each build (render.fresh), so their digest must follow. Redlines made ahead
     for another build are dropped."""
-    _code.cache_clear()
+    code_digest.cache_clear()
     _AHEAD.clear()
 
 
-def code_digest() -> str:
-    """The digest of this package's code and templates and of the libraries' versions."""
-    return _code()
-
-
 @functools.lru_cache(maxsize=1)
-def _code() -> str:
+def code_digest() -> str:
     """The digest of this package's files and of the libraries' versions: read once per
     build, not once per language. (The one function here that reads files.)"""
     package = Path(__file__).parent
