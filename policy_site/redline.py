@@ -18,9 +18,10 @@ with two well-kept diff libraries and no diff algorithm of our own:
 
 Both diffs are run by fast-diff-match-patch, the C++ port of the same algorithm: it gives
 the same answers as the pure-Python library (tests/test_redline.py checks it) several times
-faster, and the diff was most of a redline's time. The pure-Python library is kept for its
-helpers (common prefix and suffix, and the semantic clean-up, whose port scores characters
-by the C library's locale-dependent classes). The diff runs with no time limit
+faster, and the diff was most of a redline's time. The port's semantic clean-up scores
+characters by the C library's locale-dependent classes, so it runs only on characters that
+no locale classes (see `_aligned`). The pure-Python library is kept for its helpers (common
+prefix and suffix) and for the clean-up of a text with more blocks than those. The diff runs with no time limit
 (`timelimit=0`, Python's `Diff_Timeout = 0`): with one its answer would depend on how fast
 the machine building the site is, and a published redline must not.
 
@@ -626,32 +627,18 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
     """The redline in reading order: runs of unchanged blocks (lists of blocks of the new
     version), and blocks that changed, were deleted or were inserted (`_Entry`s).
 
-    The blocks are aligned by diff-match-patch (its C++ port), each distinct block as one
-    character, then its semantic clean-up: an unchanged block between two larger changes,
+    The blocks are aligned by diff-match-patch (its C++ port, `_aligned`), each distinct
+    block as one character, then its semantic clean-up: an unchanged block between two larger changes,
     such as the same table header in a rewritten text, does not anchor the alignment but
     joins the changes around it. (difflib's matcher, used before, made a long history's
     redlines a tenth slower, the more the further an old version is from today's.)
     """
-    # Each distinct block (its first four fields: see `_Block`) as a character from 1, in
-    # the order of first appearance (0 unused, as in `diff_linesToChars`).
+    # Each distinct block (its first four fields: see `_Block`) as one character of the
+    # Private Use Area, in the order of first appearance.
     ids: dict[tuple, str] = {}
-    old_chars = "".join([ids.setdefault(b[:4], chr(len(ids) + 1)) for b in old])
-    new_chars = "".join([ids.setdefault(b[:4], chr(len(ids) + 1)) for b in new])
-    # The clean-up by the pure-Python library: the C++ port's scores the characters with the
-    # C library's classes (iswalnum, iswspace), which depend on the process's locale, and a
-    # redline must not depend on the machine. It has few runs to look at here.
-    texts = []
-    at_old = at_new = 0
-    for op, size in _diff(old_chars, new_chars):
-        if op == _DELETE:
-            texts.append((op, old_chars[at_old:at_old + size]))
-            at_old += size
-        else:
-            texts.append((op, new_chars[at_new:at_new + size]))
-            at_new += size
-            at_old += size if op == _EQUAL else 0
-    _DMP.diff_cleanupSemantic(texts)
-    diffs = [(op, len(text)) for op, text in texts]
+    old_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in old])
+    new_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in new])
+    diffs = _aligned(old_chars, new_chars, len(ids))
     out: list[list[_Block] | _Entry] = []
 
     def add(entry: _Entry) -> None:
@@ -692,6 +679,39 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
         at_old += size
         at_new += size
     return out
+
+
+_FIRST_ID = 0xE000
+_ID_LIMIT = 0xF8FF + 1 - _FIRST_ID
+"""The Private Use Area of the basic plane: 6,400 characters that no locale counts as letters,
+digits, white space or line breaks, so that the semantic clean-up scores them all alike."""
+
+
+def _aligned(old_chars: str, new_chars: str, distinct: int) -> list[tuple[int, int]]:
+    """The block alignment: diff-match-patch's `diff_main` without a time limit, then its
+    `diff_cleanupSemantic`, as (operation, length).
+
+    Both by the C++ port when every block is a character of the Private Use Area: its
+    clean-up scores characters with the C library's classes (iswalnum, iswspace), which
+    depend on the process's locale, but none of them counts those characters as letters,
+    digits or white space, and Python's `str` methods agree (tests/test_redline.py). Beyond
+    6,400 distinct blocks, the clean-up of the pure-Python library, on the same diff.
+    """
+    if distinct <= _ID_LIMIT:
+        return [(_OPERATIONS[op], size) for op, size in fast_diff_match_patch.diff(
+            old_chars, new_chars, timelimit=0, checklines=False, cleanup="Semantic")]
+    texts = []
+    at_old = at_new = 0
+    for op, size in _diff(old_chars, new_chars):
+        if op == _DELETE:
+            texts.append((op, old_chars[at_old:at_old + size]))
+            at_old += size
+        else:
+            texts.append((op, new_chars[at_new:at_new + size]))
+            at_new += size
+            at_old += size if op == _EQUAL else 0
+    _DMP.diff_cleanupSemantic(texts)
+    return [(op, len(text)) for op, text in texts]
 
 
 @functools.lru_cache(maxsize=1024)

@@ -405,6 +405,53 @@ def test_the_fast_word_diff_gives_the_answers_of_the_pure_python_library():
         assert _diff(a, b) == [(op, len(text)) for op, text in reference.diff_main(a, b, False)]
 
 
+def test_the_block_alignment_gives_the_answers_of_the_pure_python_library():
+    """The blocks are aligned and cleaned up by the C++ port, on characters of the Private
+    Use Area: in every locale it must answer as the pure-Python `diff_main(a, b, False)` and
+    `diff_cleanupSemantic`, which are what the alignment stands for (and what it falls back
+    to beyond 6,400 distinct blocks)."""
+    import locale
+    import random
+
+    from diff_match_patch import diff_match_patch
+
+    from policy_site.redline import _FIRST_ID, _ID_LIMIT, _aligned
+
+    reference = diff_match_patch()
+    reference.Diff_Timeout = 0
+    rng = random.Random(2017)
+
+    def expected(a: str, b: str) -> list[tuple[int, int]]:
+        diffs = reference.diff_main(a, b, False)
+        reference.diff_cleanupSemantic(diffs)
+        return [(op, len(text)) for op, text in diffs]
+
+    cases = []
+    for _ in range(300):
+        a = [rng.randrange(40) for _ in range(rng.randint(0, 60))]
+        b = list(a)
+        for _ in range(rng.randint(0, 30)):  # edits, from a few to a rewrite
+            at = rng.randint(0, len(b))
+            b[at:at + rng.randint(0, 5)] = [rng.randrange(80) for _ in range(rng.randint(0, 5))]
+        if len(b) > 3 and rng.random() < 0.3:  # a moved run
+            i, j = sorted(rng.sample(range(len(b)), 2))
+            run, b = b[i:j], b[:i] + b[j:]
+            b[rng.randint(0, len(b)):0] = run
+        ids: dict[int, str] = {}
+        encode = lambda seq: "".join(ids.setdefault(x, chr(_FIRST_ID + len(ids))) for x in seq)
+        cases.append((encode(a), encode(b), len(ids)))
+    assert not any(chr(c).isalnum() or chr(c).isspace() for c in range(_FIRST_ID, _FIRST_ID + _ID_LIMIT))
+    before = locale.setlocale(locale.LC_CTYPE)
+    try:
+        for name in ("C", "C.UTF-8"):
+            locale.setlocale(locale.LC_CTYPE, name)
+            for a, b, distinct in cases:
+                assert _aligned(a, b, distinct) == expected(a, b)
+                assert _aligned(a, b, _ID_LIMIT + 1) == expected(a, b)  # the fallback
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+
+
 def test_the_result_does_not_depend_on_the_machine():
     """Diff_Timeout is 0: the same input gives the same output, however long it takes."""
     old = " ".join(f"word{n % 37}" for n in range(3000)) + "."
