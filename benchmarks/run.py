@@ -22,7 +22,9 @@ their builds only, then removed). a and b also leave out overrides/404.html, whi
 hook's texts. d and e build the generated site's own mkdocs.yml, with its `strict: true`.
 
 The rounds interleave the variants (a b c d e f, a b c d e f, …) so that a machine that slows
-down mid-run slows all of them. Each build is its own `python -m mkdocs build -q` process;
+down mid-run slows all of them. Before each build the page cache is written out and dropped
+where the script may (as root on Linux; `--keep-page-cache` not to): see `settle`. Each
+build is its own `python -m mkdocs build -q` process;
 its wall time and its peak resident memory (the child's own rusage from `os.wait4`, which
 covers the git processes it waits for, as a maximum, not a sum) are measured. Printed, and
 written to `benchmarks/results/latest.json` and `latest.md`: the median time per variant
@@ -79,6 +81,11 @@ caches in `.cache/` by convention, our hook in `.cache/policy-site/` unless
 TARGETS = {"c": 1.10, "d": 6.0, "e": 1.3, "f": 1.3}
 """Largest acceptable ratio of a variant's median time to a's (issue 7); c at (5,20,2000)."""
 MEMORY_TARGET_MIB = 1024
+
+DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+WARM_IMPORTS = ("mkdocs.__main__, mkdocs.commands.build, material, material.plugins.search.plugin, "
+                "mkdocs_static_i18n.plugin, babel.dates, markdown, jinja2, yaml, pymdownx, git")
+"""What every build imports, read back into the page cache after it was dropped."""
 
 DATES_PLUGIN = {"git-revision-date-localized": {
     "type": "date", "timezone": "Europe/Berlin", "fallback_to_build_date": False}}
@@ -225,6 +232,32 @@ def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
     return run
 
 
+def settle(repo: Path) -> bool:
+    """Start a build with the page cache as the last one found it: written to disk and
+    dropped (Linux, as root), then what every build reads put back (the modules it imports,
+    the repository's files). False where the cache cannot be dropped.
+
+    Why: on the virtual machine these figures come from, a build's system time grew with the
+    page cache that earlier builds had filled, whatever they wrote: the same cold build took
+    3.6 s of system time after a drop and 6 to 15 s in the runs after it, as its memory had
+    to be won back from the cache. That hit the builds that use the most memory (d) hardest
+    and made the figures drift from run to run. What is put back leaves a 2 % penalty on a
+    (files of the theme that are read only when building)."""
+    os.sync()
+    try:
+        DROP_CACHES.write_text("1\n")
+    except OSError:
+        return False
+    subprocess.run([sys.executable, "-c", f"import {WARM_IMPORTS}"], env=build_env(),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    for folder, subfolders, files in os.walk(repo):
+        if folder == str(repo):
+            subfolders[:] = [f for f in subfolders if f not in CACHE_PATHS]  # not what d reads
+        for name in files:
+            Path(folder, name).read_bytes()
+    return True
+
+
 @contextmanager
 def written(files: dict[Path, str]):
     """`files` exist for the duration of the block, and are removed after it."""
@@ -259,7 +292,7 @@ class Result:
 
 
 def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, site: Path,
-             timeout: float | None, warmup: bool, say) -> dict:
+             timeout: float | None, warmup: bool, drop_caches: bool, say) -> dict:
     repo = work / f"repo-{size.languages}x{size.pages}x{size.commits}"
     started = time.perf_counter()
     generated = generate(repo, size, seed=seed, site=site)
@@ -290,6 +323,8 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
             elif v != "e":
                 shutil.rmtree(sites[v], ignore_errors=True)
             with written(report_pages if v in "abg" else {}):
+                if drop_caches:
+                    settle(repo)
                 run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1)
             result.runs.append(run)
             if run.returncode != 0:
@@ -398,6 +433,11 @@ def markdown(report: dict) -> str:
         f"Python {m['python']}, {m['git']}; "
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".",
         "",
+        "Page cache before each build: " + (
+            "written, dropped, and the modules and repository every build reads put back "
+            "(`settle` in run.py)." if report.get("page_cache_dropped")
+            else "left as the builds before left it (not dropped)."),
+        "",
         "Variants: " + "; ".join(f"**{k}** {v}" for k, v in VARIANTS.items()) + ".",
         "Targets (issue 7): c ≤ 1.10× a at (5,20,2000), d ≤ 6× a, e ≤ 1.3× a, "
         f"peak memory ≤ {MEMORY_TARGET_MIB} MiB.",
@@ -467,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(this checkout); e.g. an unpacked 'git archive HEAD'")
     parser.add_argument("--no-warmup", dest="warmup", action="store_false",
                         help="skip the untimed build of a before each size's rounds")
+    parser.add_argument("--keep-page-cache", dest="drop_caches", action="store_false",
+                        help="do not drop the page cache before each build (see settle())")
     args = parser.parse_args(argv)
     variants = "".join(dict.fromkeys(args.variants))
     if not variants or set(variants) - set(VARIANTS):
@@ -483,14 +525,16 @@ def main(argv: list[str] | None = None) -> int:
                                    *(argv if argv is not None else sys.argv[1:])]),
               "rounds": args.rounds, "seed": args.seed, "variants": VARIANTS,
               "targets": {"ratio": TARGETS, "memory_mib": MEMORY_TARGET_MIB},
-              "site": site_state(args.site), "machine": machine(), "sizes": []}
+              "site": site_state(args.site), "machine": machine(), "sizes": [],
+              "page_cache_dropped": args.drop_caches and os.access(DROP_CACHES, os.W_OK)}
     say(f"work folder {work}; {report['machine']['cpu_model']}, "
         f"{report['machine']['nproc']} CPUs, Python {report['machine']['python']}")
     try:
         for size in args.sizes:
             report["sizes"].append(run_size(size, variants, args.rounds, work, seed=args.seed,
                                             site=args.site, timeout=args.timeout,
-                                            warmup=args.warmup, say=say))
+                                            warmup=args.warmup,
+                                            drop_caches=report["page_cache_dropped"], say=say))
     except (ValueError, OSError, subprocess.CalledProcessError) as exc:
         print(f"run.py: {exc}", file=sys.stderr)
         return 1
