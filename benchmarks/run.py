@@ -250,11 +250,14 @@ def settle(repo: Path) -> bool:
         return False
     subprocess.run([sys.executable, "-c", f"import {WARM_IMPORTS}"], env=build_env(),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    buffer = bytearray(1 << 20)  # in pieces: a child's peak memory starts from this process's
     for folder, subfolders, files in os.walk(repo):
         if folder == str(repo):
             subfolders[:] = [f for f in subfolders if f not in CACHE_PATHS]  # not what d reads
         for name in files:
-            Path(folder, name).read_bytes()
+            with open(Path(folder, name), "rb") as handle:
+                while handle.readinto(buffer):
+                    pass
     return True
 
 
