@@ -232,10 +232,12 @@ def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
     return run
 
 
-def settle(repo: Path) -> bool:
+def settle(repo: Path, site: Path) -> bool:
     """Start a build with the page cache as the last one found it: written to disk and
     dropped (Linux, as root), then what every build reads put back (the modules it imports,
-    the repository's files). False where the cache cannot be dropped.
+    the repository's files) and, of the kept pages (.cache and `site`), the folders and file
+    names (not their contents), as they are after the build or cache restore that wrote
+    them. False where the cache cannot be dropped.
 
     Why: on the virtual machine these figures come from, a build's system time grew with the
     page cache that earlier builds had filled, whatever they wrote: the same cold build took
@@ -251,13 +253,17 @@ def settle(repo: Path) -> bool:
     subprocess.run([sys.executable, "-c", f"import {WARM_IMPORTS}"], env=build_env(),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     buffer = bytearray(1 << 20)  # in pieces: a child's peak memory starts from this process's
+    kept = [repo / name for name in CACHE_PATHS] + [site]
     for folder, subfolders, files in os.walk(repo):
-        if folder == str(repo):
-            subfolders[:] = [f for f in subfolders if f not in CACHE_PATHS]  # not what d reads
+        subfolders[:] = [f for f in subfolders if Path(folder, f) not in kept]
         for name in files:
             with open(Path(folder, name), "rb") as handle:
                 while handle.readinto(buffer):
                     pass
+    for top in kept:
+        for folder, _, files in os.walk(top):
+            for name in files:
+                os.lstat(Path(folder, name))
     return True
 
 
@@ -327,7 +333,7 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
                 shutil.rmtree(sites[v], ignore_errors=True)
             with written(report_pages if v in "abg" else {}):
                 if drop_caches:
-                    settle(repo)
+                    settle(repo, sites[v])
                 run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1)
             result.runs.append(run)
             if run.returncode != 0:
@@ -437,8 +443,9 @@ def markdown(report: dict) -> str:
         + ", ".join(f"{k} {v}" for k, v in m["packages"].items()) + ".",
         "",
         "Page cache before each build: " + (
-            "written, dropped, and the modules and repository every build reads put back "
-            "(`settle` in run.py)." if report.get("page_cache_dropped")
+            "written, dropped, and the modules and repository every build reads put back, "
+            "with the names of the kept pages (`settle` in run.py)."
+            if report.get("page_cache_dropped")
             else "left as the builds before left it (not dropped)."),
         "",
         "Variants: " + "; ".join(f"**{k}** {v}" for k, v in VARIANTS.items()) + ".",

@@ -20,8 +20,9 @@ Both diffs are run by fast-diff-match-patch, the C++ port of the same algorithm:
 the same answers as the pure-Python library (tests/test_redline.py checks it) several times
 faster, and the diff was most of a redline's time. The port's semantic clean-up scores
 characters by the C library's locale-dependent classes, so it runs only on characters that
-no locale classes (see `_aligned`). The pure-Python library is kept for its helpers (common
-prefix and suffix) and for the clean-up of a text with more blocks than those. The diff runs with no time limit
+no locale counts as letters, digits or space (see `_aligned`). The pure-Python library is
+kept for its helpers (common prefix and suffix) and for the clean-up of a text with more
+distinct blocks than there are such characters. The diff runs with no time limit
 (`timelimit=0`, Python's `Diff_Timeout = 0`): with one its answer would depend on how fast
 the machine building the site is, and a published redline must not.
 
@@ -628,9 +629,9 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
     version), and blocks that changed, were deleted or were inserted (`_Entry`s).
 
     The blocks are aligned by diff-match-patch (its C++ port, `_aligned`), each distinct
-    block as one character, then its semantic clean-up: an unchanged block between two larger changes,
-    such as the same table header in a rewritten text, does not anchor the alignment but
-    joins the changes around it. (difflib's matcher, used before, made a long history's
+    block as one character, then its semantic clean-up: an unchanged block between two
+    larger changes, such as the same table header in a rewritten text, does not anchor the
+    alignment but joins the changes around it. (difflib's matcher, used before, made a long history's
     redlines a tenth slower, the more the further an old version is from today's.)
     """
     # Each distinct block (its first four fields: see `_Block`) as one character of the

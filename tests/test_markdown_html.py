@@ -105,8 +105,8 @@ def test_a_plain_piece_renders_as_the_library_renders_it():
 
     renderer = MarkdownRenderer(EXTENSIONS, CONFIGS)
     rng = random.Random(2017)
-    alphabet = list("abcxyzÄöüßé09 .,;:()'\"-–/%+?") + ["\n", "  ", " \n", "1. ", "\xa0", "*", "_"]
-    generated = [rng.choice("aÄ9") + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+    alphabet = [*"abcxyzÄöüßé09 .,;:()'\"-–/%+?", "\n", "  ", " \n", "1. ", "\xa0", "*", "_"]
+    generated = [rng.choice("aÄ9") + "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
                  for _ in range(3000)]
     taken = 0
     for text in _pieces_of_the_site() + TRICKY + generated:

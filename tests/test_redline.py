@@ -440,7 +440,8 @@ def test_the_block_alignment_gives_the_answers_of_the_pure_python_library():
         ids: dict[int, str] = {}
         encode = lambda seq: "".join(ids.setdefault(x, chr(_FIRST_ID + len(ids))) for x in seq)
         cases.append((encode(a), encode(b), len(ids)))
-    assert not any(chr(c).isalnum() or chr(c).isspace() for c in range(_FIRST_ID, _FIRST_ID + _ID_LIMIT))
+    ids_used = map(chr, range(_FIRST_ID, _FIRST_ID + _ID_LIMIT))
+    assert not any(c.isalnum() or c.isspace() for c in ids_used)
     before = locale.setlocale(locale.LC_CTYPE)
     try:
         for name in ("C", "C.UTF-8"):
