@@ -127,11 +127,11 @@ def timed(call: Callable[[], Redline], repeat: int) -> tuple[float, float, Redli
     return min(times), statistics.median(times), result
 
 
-def history_calls(folder: Path) -> list[tuple[str, Any, Any]]:
+def history_calls(folder: Path) -> list[tuple[str, Any, Any, int]]:
     """The redlines a build of the site in `folder` makes, in the order it makes them: for
     every `docs/<lang>/policy-*.md`, each version against the one before it ("consecutive")
-    and each version but the current against the current ("current"), as (kind, old, new)
-    with old and new `Version`s."""
+    and each version but the current against the current ("current"), as (kind, old, new,
+    versions back) with old and new `Version`s and how many versions old is before new."""
     from zoneinfo import ZoneInfo
 
     from policy_site.history import read_history
@@ -144,12 +144,16 @@ def history_calls(folder: Path) -> list[tuple[str, Any, Any]]:
         if len(parts) != 3 or parts[0] != "docs" or not parts[2].startswith("policy-"):
             continue
         versions = build_versions(history.revisions(path), ZoneInfo("Europe/Berlin"))
-        for previous, version in zip((None, *versions), versions):
+        for back, (previous, version) in enumerate(zip((None, *versions), versions)):
             if previous is not None:
-                calls.append(("consecutive", previous, version))
+                calls.append(("consecutive", previous, version, 1))
             if version is not versions[-1]:
-                calls.append(("current", version, versions[-1]))
+                calls.append(("current", version, versions[-1], len(versions) - 1 - back))
     return calls
+
+
+DISTANCE_BUCKET = 25
+"""How many versions back each line of the table by distance covers."""
 
 
 def run_history(folder: Path, repeat: int) -> int:
@@ -164,13 +168,13 @@ def run_history(folder: Path, repeat: int) -> int:
     print(f"history: {folder}, read in {time.perf_counter() - start:.1f} s; "
           f"best of {repeat} runs, each from cold caches")
     kinds = {"consecutive": "consecutive versions", "current": "against the current"}
-    best: dict[str, tuple[float, float, list[Redline]]] = {}
+    best: dict[str, tuple[float, float, list[Redline], list[float]]] = {}
     for _ in range(repeat):
         _clear_caches()
         gc.collect()
         times: dict[str, list[float]] = {kind: [] for kind in kinds}
         results: dict[str, list[Redline]] = {kind: [] for kind in kinds}
-        for kind, old, new in calls:
+        for kind, old, new, _ in calls:
             old_body, new_body = old.body, new.body
             begin = time.perf_counter()
             result = redline(old_body, new_body)
@@ -178,11 +182,12 @@ def run_history(folder: Path, repeat: int) -> int:
             results[kind].append(result)
         for kind in kinds:
             if kind not in best or sum(times[kind]) < best[kind][0]:
-                best[kind] = (sum(times[kind]), max(times[kind], default=0.0), results[kind])
+                best[kind] = (sum(times[kind]), max(times[kind], default=0.0), results[kind],
+                              times[kind])
     print(f"{'kind':24} {'calls':>6} {'total':>9} {'per call':>10} {'max':>9} "
           f"{'ins':>8} {'del':>8} {'blocks':>7}  digest of the HTML")
     for kind, name in kinds.items():
-        total, slowest, results = best[kind]
+        total, slowest, results, _ = best[kind]
         digest = hashlib.sha256("\0".join(r.html for r in results).encode()).hexdigest()[:12]
         print(f"{name:24} {len(results):6} {total:8.2f}s "
               f"{total * 1000 / max(1, len(results)):8.2f}ms {slowest * 1000:7.1f}ms "
@@ -190,7 +195,24 @@ def run_history(folder: Path, repeat: int) -> int:
               f"{sum(r.deleted_words for r in results):8} "
               f"{sum(r.changed_blocks for r in results):7}  {digest}")
     print(f"{'all':24} {len(calls):6} {sum(b[0] for b in best.values()):8.2f}s")
+    print_by_distance([back for kind, *_, back in calls if kind == "current"], *best["current"][2:])
     return 0
+
+
+def print_by_distance(backs: list[int], results: list[Redline], times: list[float]) -> None:
+    """The comparisons with the current version by how far back the old version is: the
+    further, the more blocks differ and the longer one takes, until the page has been
+    rewritten all over (then a comparison costs what a whole page costs, and no more)."""
+    buckets: dict[int, list[tuple[float, int]]] = {}
+    for back, result, seconds in zip(backs, results, times):
+        buckets.setdefault((back - 1) // DISTANCE_BUCKET, []).append((seconds, result.changed_blocks))
+    print(f"\nagainst the current, by versions back:\n{'versions back':>14} {'calls':>6} "
+          f"{'per call':>10} {'blocks changed':>15}")
+    for bucket, items in sorted(buckets.items()):
+        first = bucket * DISTANCE_BUCKET + 1
+        print(f"{f'{first}-{first + DISTANCE_BUCKET - 1}':>14} {len(items):6} "
+              f"{sum(t for t, _ in items) * 1000 / len(items):8.2f}ms "
+              f"{sum(b for _, b in items) / len(items):15.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:
