@@ -144,11 +144,11 @@ def history_calls(folder: Path) -> list[tuple[str, Any, Any, int]]:
         if len(parts) != 3 or parts[0] != "docs" or not parts[2].startswith("policy-"):
             continue
         versions = build_versions(history.revisions(path), ZoneInfo("Europe/Berlin"))
-        for back, (previous, version) in enumerate(zip((None, *versions), versions)):
+        for index, (previous, version) in enumerate(zip((None, *versions), versions)):
             if previous is not None:
                 calls.append(("consecutive", previous, version, 1))
             if version is not versions[-1]:
-                calls.append(("current", version, versions[-1], len(versions) - 1 - back))
+                calls.append(("current", version, versions[-1], len(versions) - 1 - index))
     return calls
 
 

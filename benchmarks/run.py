@@ -83,9 +83,12 @@ TARGETS = {"c": 1.10, "d": 6.0, "e": 1.3, "f": 1.3}
 MEMORY_TARGET_MIB = 1024
 
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
-WARM_IMPORTS = ("mkdocs.__main__, mkdocs.commands.build, material, material.plugins.search.plugin, "
-                "mkdocs_static_i18n.plugin, babel.dates, markdown, jinja2, yaml, pymdownx, git")
-"""What every build imports, read back into the page cache after it was dropped."""
+WARM_IMPORTS = ("mkdocs.__main__", "mkdocs.commands.build", "material",
+                "material.plugins.search.plugin", "mkdocs_static_i18n.plugin", "babel.dates",
+                "markdown", "jinja2", "yaml", "pymdownx", "git", "packaging",
+                "mkdocs_git_revision_date_localized_plugin.plugin", "fast_diff_match_patch",
+                "diff_match_patch")
+"""What the builds import, read back into the page cache after it was dropped."""
 
 DATES_PLUGIN = {"git-revision-date-localized": {
     "type": "date", "timezone": "Europe/Berlin", "fallback_to_build_date": False}}
@@ -232,12 +235,23 @@ def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
     return run
 
 
-def settle(repo: Path, site: Path) -> bool:
-    """Start a build with the page cache as the last one found it: written to disk and
-    dropped (Linux, as root), then what every build reads put back (the modules it imports,
-    the repository's files) and, of the kept pages (.cache and `site`), the folders and file
-    names (not their contents), as they are after the build or cache restore that wrote
-    them. False where the cache cannot be dropped.
+def _may_drop_caches() -> bool:
+    """Whether this process can drop the page cache (tried once: a sandbox may refuse it
+    even to root)."""
+    try:
+        DROP_CACHES.write_text("1\n")
+    except OSError:
+        return False
+    return True
+
+
+def settle(repo: Path, kept: list[Path]) -> bool:
+    """Start a build with the page cache as the last one found it: written to disk and its
+    pages dropped (Linux, as root), then what every build reads put back: the modules it
+    imports and the repository's files, but for the `kept` folders (the caches), whose
+    contents a build does not read (it links or moves them). The names of files stay in
+    memory (`echo 1` drops pages, not directory entries). False where the cache cannot be
+    dropped.
 
     Why: on the virtual machine these figures come from, a build's system time grew with the
     page cache that earlier builds had filled, whatever they wrote: the same cold build took
@@ -250,20 +264,23 @@ def settle(repo: Path, site: Path) -> bool:
         DROP_CACHES.write_text("1\n")
     except OSError:
         return False
-    subprocess.run([sys.executable, "-c", f"import {WARM_IMPORTS}"], env=build_env(),
+    imports = "\n".join(f"try:\n    import {name}\nexcept ImportError:\n    pass"
+                        for name in WARM_IMPORTS)
+    subprocess.run([sys.executable, "-c", imports], env=build_env(),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     buffer = bytearray(1 << 20)  # in pieces: a child's peak memory starts from this process's
-    kept = [repo / name for name in CACHE_PATHS] + [site]
     for folder, subfolders, files in os.walk(repo):
         subfolders[:] = [f for f in subfolders if Path(folder, f) not in kept]
         for name in files:
-            with open(Path(folder, name), "rb") as handle:
-                while handle.readinto(buffer):
-                    pass
-    for top in kept:
-        for folder, _, files in os.walk(top):
-            for name in files:
-                os.lstat(Path(folder, name))
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue  # a link or a pipe: nothing a build reads as a file of its own
+            try:
+                with open(path, "rb") as handle:
+                    while handle.readinto(buffer):
+                        pass
+            except OSError:
+                continue  # unreadable: the build will say so, not this
     return True
 
 
@@ -332,8 +349,9 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
             elif v != "e":
                 shutil.rmtree(sites[v], ignore_errors=True)
             with written(report_pages if v in "abg" else {}):
-                if drop_caches:
-                    settle(repo, sites[v])
+                if drop_caches and not settle(repo, caches):
+                    raise OSError(f"the page cache could not be dropped ({DROP_CACHES}); "
+                                  "run with --keep-page-cache")
                 run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1)
             result.runs.append(run)
             if run.returncode != 0:
@@ -536,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
               "rounds": args.rounds, "seed": args.seed, "variants": VARIANTS,
               "targets": {"ratio": TARGETS, "memory_mib": MEMORY_TARGET_MIB},
               "site": site_state(args.site), "machine": machine(), "sizes": [],
-              "page_cache_dropped": args.drop_caches and os.access(DROP_CACHES, os.W_OK)}
+              "page_cache_dropped": args.drop_caches and _may_drop_caches()}
     say(f"work folder {work}; {report['machine']['cpu_model']}, "
         f"{report['machine']['nproc']} CPUs, Python {report['machine']['python']}")
     try:
