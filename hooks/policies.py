@@ -241,8 +241,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             _build.renderer = MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
         salt = _build.salts[lang] = archive.salt(text.texts, config.markdown_extensions,
                                                  config.mdx_configs)
+        policy_keys = {doc.source: archive.archive_key(doc, [salt]) for doc in _docs(lang)}
         generated += [pages.changelog_page(doc, text, _build.cache.text(
-                          archive.part_key("changelog", [doc], text, salt),
+                          archive.part_key("changelog", [policy_keys[doc.source]], text, salt),
                           functools.partial(pages.changelog_html, doc, text)))
                       for doc in _docs(lang)]
         generated += [shell for doc in _docs(lang) if _build.owners[doc.source] is doc
@@ -258,8 +259,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         return files
     author = config.site_author or config.site_name
     feed = _build.cache.text(
-        archive.part_key("feed", _docs(lang), text, _build.salts[lang], config.site_url,
-                         config.site_name, author),
+        archive.part_key("feed", list(policy_keys.values()), text, _build.salts[lang],
+                         config.site_url, config.site_name, author),
         functools.partial(feeds.atom_feed, _docs(lang), text, site_url=config.site_url,
                           site_name=config.site_name, author=author))
     files.append(_asset(config, lang, prefix + "feed.xml", feed))

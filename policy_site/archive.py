@@ -314,14 +314,14 @@ def archive_key(doc: PolicyDoc, made_with: list[str]) -> str:
     return _digest(doc.base, doc.page, *made_with, *facts)
 
 
-def part_key(kind: str, docs: list[PolicyDoc], strings: Strings, salt: str,
+def part_key(kind: str, policy_keys: list[str], strings: Strings, salt: str,
              *made_with: str) -> str:
     """The key of a part of a page made from whole policies in the language of `strings`,
     such as a change log's list ('changelog', its policy) or a feed ('feed', the language's
-    policies): what `archive_key` holds of each, the language (Babel writes its dates),
-    `salt` (code, templates, the site's words) and `made_with` (the site's name, say)."""
-    return _digest(kind, strings.language, salt, *made_with,
-                   *(archive_key(doc, [salt]) for doc in docs))
+    policies): their `policy_keys` (`archive_key(doc, [salt])` of each, made once for both),
+    the language (Babel writes its dates), `salt` (code, templates, the site's words) and
+    `made_with` (the site's name, say)."""
+    return _digest(kind, strings.language, salt, *made_with, *policy_keys)
 
 
 def shell_key(shell: str) -> str:
