@@ -11,7 +11,9 @@ ours to assert.
 
 With `--history FOLDER` it measures the real workload of a site build instead: a repository
 made by benchmarks/generate.py (or any site), each version of each `docs/<lang>/policy-*.md`
-compared with the version before it and with the current version, as the archive does.
+compared with the version before it and with the current version, as the archive does (the
+version before the current one directly, the others along the history: `lineage` once per
+policy, whose time counts with the first comparison, then `redline_along`).
 
     python benchmarks/generate.py -L 3 -P 10 -C 500 /tmp/big
     python benchmarks/redline_bench.py --history /tmp/big
@@ -33,7 +35,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policy_site.redline import Redline, _clear_caches, redline  # noqa: E402
+from policy_site.redline import (  # noqa: E402
+    Redline, _clear_caches, lineage, redline, redline_along)
 
 WORDS = (
     "Daten Verarbeitung Einwilligung Zweck Speicherung Löschung Auskunft Recht Größe "
@@ -127,11 +130,12 @@ def timed(call: Callable[[], Redline], repeat: int) -> tuple[float, float, Redli
     return min(times), statistics.median(times), result
 
 
-def history_calls(folder: Path) -> list[tuple[str, Any, Any, int]]:
+def history_calls(folder: Path) -> list[tuple[str, Any, Any, int, list]]:
     """The redlines a build of the site in `folder` makes, in the order it makes them: for
     every `docs/<lang>/policy-*.md`, each version against the one before it ("consecutive")
     and each version but the current against the current ("current"), as (kind, old, new,
-    versions back) with old and new `Version`s and how many versions old is before new."""
+    versions back, all versions of the page) with old and new `Version`s and how many
+    versions old is before new."""
     from zoneinfo import ZoneInfo
 
     from policy_site.history import read_history
@@ -146,9 +150,10 @@ def history_calls(folder: Path) -> list[tuple[str, Any, Any, int]]:
         versions = build_versions(history.revisions(path), ZoneInfo("Europe/Berlin"))
         for index, (previous, version) in enumerate(zip((None, *versions), versions)):
             if previous is not None:
-                calls.append(("consecutive", previous, version, 1))
+                calls.append(("consecutive", previous, version, 1, versions))
             if version is not versions[-1]:
-                calls.append(("current", version, versions[-1], len(versions) - 1 - index))
+                calls.append(("current", version, versions[-1], len(versions) - 1 - index,
+                              versions))
     return calls
 
 
@@ -174,10 +179,19 @@ def run_history(folder: Path, repeat: int) -> int:
         gc.collect()
         times: dict[str, list[float]] = {kind: [] for kind in kinds}
         results: dict[str, list[Redline]] = {kind: [] for kind in kinds}
-        for kind, old, new, _ in calls:
+        lineages: dict[int, list[tuple[int, ...]]] = {}
+        for kind, old, new, back, versions in calls:
             old_body, new_body = old.body, new.body
+            along = kind == "current" and back > 1
+            bodies = [v.body for v in versions] if along and id(versions) not in lineages else None
             begin = time.perf_counter()
-            result = redline(old_body, new_body)
+            if bodies is not None:
+                lineages[id(versions)] = lineage(bodies)
+            if along:
+                result = redline_along(old_body, new_body,
+                                       lineages[id(versions)][len(versions) - 1 - back])
+            else:
+                result = redline(old_body, new_body)
             times[kind].append(time.perf_counter() - begin)
             results[kind].append(result)
         for kind in kinds:
@@ -195,14 +209,15 @@ def run_history(folder: Path, repeat: int) -> int:
               f"{sum(r.deleted_words for r in results):8} "
               f"{sum(r.changed_blocks for r in results):7}  {digest}")
     print(f"{'all':24} {len(calls):6} {sum(b[0] for b in best.values()):8.2f}s")
-    print_by_distance([back for kind, *_, back in calls if kind == "current"], *best["current"][2:])
+    print_by_distance([call[3] for call in calls if call[0] == "current"], *best["current"][2:])
     return 0
 
 
 def print_by_distance(backs: list[int], results: list[Redline], times: list[float]) -> None:
     """The comparisons with the current version by how far back the old version is: the
-    further, the more blocks differ and the longer one takes, until the page has been
-    rewritten all over (then a comparison costs what a whole page costs, and no more)."""
+    further, the more blocks differ, and the more a page shows; made along the history,
+    the time of one stays close to that of one step (the first of a page also finds the
+    page's lineage)."""
     buckets: dict[int, list[tuple[float, int]]] = {}
     for back, result, seconds in zip(backs, results, times):
         buckets.setdefault((back - 1) // DISTANCE_BUCKET, []).append((seconds, result.changed_blocks))

@@ -163,6 +163,7 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
     lang = strings.language
     pages: list[ArchivePage] = []
     labels = _labels(strings)
+    chains = along_keys(doc)
     for version in doc.versions:
         url = doc.version_url(version)
         date_text = dates.long_date(version.day, lang)
@@ -204,7 +205,8 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
                                   heading=strings.format("compare_title", date=date_text),
                                   intro=strings.format("compare_intro", date=date_text,
                                                        current=current_date),
-                                  summary=None, about=version))
+                                  summary=None, about=version,
+                                  along=chains[version.number - 1]))
     return pages
 
 
@@ -218,23 +220,43 @@ def _compared_with(doc: PolicyDoc, version: Version) -> tuple[Version | None, Ve
 
 def _redline(doc: PolicyDoc, strings: Strings, labels: Labels, salt: str, url: str,
              old: Version, new: Version, *, heading: str, intro: str, summary: str | None,
-             about: Version) -> ArchivePage:
+             about: Version, along: str | None = None) -> ArchivePage:
+    """A redline page: `new` against `old` directly, or, with `along` (the `along_keys` entry
+    of `old`), the current version `new` against `old` along the history between them."""
     links = {"version_href": relative_url(url, doc.version_url(about)),
              "current_href": relative_url(url, doc.base),
              "changelog_href": relative_url(url, doc.changelog_url)}
 
     def content() -> str:
-        result = _AHEAD.get((old.blob, new.blob, labels))
-        if result is None:
-            result = _redline_of(old.body, new.body, labels)
+        if along is None:
+            result = _AHEAD.get((old.blob, new.blob, labels)) or _redline_of(old.body, new.body,
+                                                                              labels)
+        else:
+            result = _AHEAD.get((along, labels)) or _along_of(doc, old, labels)
         return render("redline.html", intro=intro, summary=summary, strings=strings.texts,
                       result=result, **links)
 
     return ArchivePage(
         url, "redline", title=f"{heading} – {new.title or doc.page}", heading=heading,
         description=intro,
-        key=_digest(salt, url, intro, summary or "", old.blob, new.blob, repr(sorted(links.items()))),
+        key=_digest(salt, url, intro, summary or "", old.blob, new.blob, along or "",
+                    repr(sorted(links.items()))),
         content=content)
+
+
+def along_keys(doc: PolicyDoc) -> list[str | None]:
+    """For each version of `doc`, the key of its comparison with the current version when that
+    is made along the history (`redline.lineage`): a digest of the texts of every version
+    from it to the current one, all of which the comparison depends on. None for the current
+    version (it has no comparison) and for the one before it, compared directly: that
+    comparison is also the current version's redline, made once for both pages."""
+    keys: list[str | None] = [None] * len(doc.versions)
+    chain = ""
+    for index in range(len(doc.versions) - 1, -1, -1):
+        chain = _digest("along", doc.versions[index].blob, chain)
+        if index < len(doc.versions) - 2:
+            keys[index] = chain
+    return keys
 
 
 def _labels(strings: Strings) -> Labels:
@@ -251,11 +273,29 @@ def _redline_of(old: str, new: str, labels: Labels) -> Redline:
     return redline(old, new, labels=labels)
 
 
+_LINEAGES: dict[tuple[str, ...], list[tuple[int, ...]]] = {}
+"""What `redline.lineage` found for a policy's versions, by the blob ids of their texts: one
+pass over the history serves the comparisons of all its versions with the current one.
+About 200 numbers per version."""
+
+
+def _along_of(doc: PolicyDoc, old: Version, labels: Labels) -> Redline:
+    """The current version of `doc` compared with `old` along the history."""
+    from .redline import lineage, redline_along  # see _labels
+
+    key = tuple(version.blob for version in doc.versions)
+    matchings = _LINEAGES.get(key)
+    if matchings is None:
+        matchings = _LINEAGES[key] = lineage([version.body for version in doc.versions])
+    return redline_along(old.body, doc.current.body, matchings[old.number - 1], labels=labels)
+
+
 # --- redlines made ahead ---------------------------------------------------------------------
 
-_AHEAD: dict[tuple[str, str, Labels], Redline] = {}
+_AHEAD: dict[tuple, Redline] = {}
 """Redlines made by another process before the pages were (see `redlines_ahead`), by the
-blob ids of their two texts and their labels. (One can serve two pages: the version before
+blob ids of their two texts and their labels, or for a comparison along the history by its
+`along_keys` entry and labels. (One can serve two pages: the version before
 the current one compared with the current one is also the current one's redline.)"""
 
 AHEAD_BATCH = 16
@@ -273,32 +313,43 @@ def redlines_ahead(docs: list[PolicyDoc], strings: dict[str, Strings]) -> list[t
     lists = []
     for doc in docs:
         labels = _labels(strings[doc.language])
-        pairs = []
+        all_read = all(version.revision.is_read for version in doc.versions)
+        chains = along_keys(doc)
+        unique: dict[tuple, tuple] = {}
         for version in doc.versions:
             previous, current = _compared_with(doc, version)
-            if previous is not None:
-                pairs.append((previous, version))
-            if current is not None:
-                pairs.append((version, current))
-        unique = {(old.blob, new.blob): (old, new, labels) for old, new in pairs
-                  if old.revision.is_read and new.revision.is_read}
+            if previous is not None and previous.revision.is_read and version.revision.is_read:
+                unique[(previous.blob, version.blob)] = (previous, version, labels)
+            along = chains[version.number - 1]
+            if current is None:
+                continue
+            if along is None:
+                if version.revision.is_read and current.revision.is_read:
+                    unique[(version.blob, current.blob)] = (version, current, labels)
+            elif all_read:
+                unique[(along,)] = (version, current, labels, doc, along)
         lists.append(list(unique.values()))
     longest = max(map(len, lists), default=0)
     return [item for start in range(0, longest, AHEAD_BATCH) for items in lists
             for item in items[start:start + AHEAD_BATCH]]
 
 
-def redline_ahead(item: tuple) -> tuple[tuple[str, str, Labels], Redline]:
+def redline_ahead(item: tuple) -> tuple[tuple, Redline]:
     """Make one redline listed by `redlines_ahead`: (its key, the redline)."""
+    if len(item) == 5:  # a comparison with the current version along the history
+        old, _, labels, doc, along = item
+        return (along, labels), _along_of(doc, old, labels)
     old, new, labels = item
     return (old.blob, new.blob, labels), _redline_of(old.body, new.body, labels)
 
 
-def made_ahead(results: dict[tuple[str, str, Labels], Redline] | None) -> None:
+def made_ahead(results: dict[tuple, Redline] | None) -> None:
     """Take the redlines another process made (`redline_ahead`): pages use them as they are,
-    the same function of the same texts. None lets them go (the pages are made)."""
+    the same function of the same texts. None lets them go (the pages are made), and what
+    was found along the histories with them."""
     if results is None:
         _AHEAD.clear()
+        _LINEAGES.clear()
     else:
         _AHEAD.update(results)
 

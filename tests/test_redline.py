@@ -585,3 +585,116 @@ def test_a_list_read_before_still_takes_the_indented_paragraph_after_it():
         '<h2 class="redline-inserted"><ins>Terms again</ins></h2>',
         "<p>After.</p>",
     )
+
+
+# --- comparing every version with the current one, along the history ---------------------------
+
+def _tokens(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"\w+|[^\w\s]", text)
+
+
+def _sides(result: Redline) -> tuple[list[list[str]], list[list[str]]]:
+    """The words of the blocks a redline shows for the old and for the new version: without
+    what it inserted, and without what it deleted."""
+    import html as html_module
+    import re
+
+    old, new = [], []
+    for line in result.html.splitlines()[1:-1]:
+        if line.startswith(("<details", "</details")):
+            continue
+        for side, cut in ((old, "ins"), (new, "del")):
+            text = re.sub(rf"<{cut}>.*?</{cut}>", "", line)
+            text = html_module.unescape(re.sub(r"<[^>]+>", "", text))
+            if text:
+                side.append(_tokens(text))
+    return old, new
+
+
+def _history() -> list[str]:
+    """Eight versions of a text: edits, an insertion, a deletion, the deleted paragraph written
+    again word for word, a move."""
+    paragraphs = {f"P{n}": f"Paragraph {n} says what we do with reports, number {n}."
+                  for n in range(1, 9)}
+    order = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]
+    steps = [
+        lambda: paragraphs.update(P2="Paragraph 2 says what we do with server reports, number 2."),
+        lambda: order.remove("P5"),
+        lambda: (order.insert(1, "N"), paragraphs.update(N="A new paragraph about crash reports.")),
+        lambda: paragraphs.update(P2="Paragraph 2 says what we keep of server reports, number 2."),
+        lambda: order.insert(order.index("P6"), "P5"),
+        lambda: (order.remove("P7"), order.append("P7")),
+        lambda: paragraphs.update(N="A new paragraph about crash reports and their logs."),
+    ]
+    bodies = []
+    for step in [lambda: None, *steps]:
+        step()
+        bodies.append("# Policy\n\n" + "\n\n".join(paragraphs[p] for p in order) + "\n")
+    return bodies
+
+
+def test_along_the_history_every_version_shows_exactly_both_texts():
+    from policy_site.redline import _parsed, lineage, redline_along
+
+    bodies = _history()
+    matchings = lineage(bodies)
+    assert len(matchings) == len(bodies)
+    current_blocks = [_tokens(b.text) for b in _parsed(bodies[-1])]
+    for body, matching in zip(bodies[:-1], matchings, strict=False):
+        result = redline_along(body, bodies[-1], matching)
+        old_side, new_side = _sides(result)
+        assert old_side == [_tokens(b.text) for b in _parsed(body)]
+        assert new_side == current_blocks
+
+
+def test_along_the_history_the_version_before_the_current_one_is_compared_directly():
+    from policy_site.redline import lineage, redline_along
+
+    bodies = _history()
+    for end in range(2, len(bodies) + 1):
+        matchings = lineage(bodies[:end])
+        assert redline_along(bodies[end - 2], bodies[end - 1], matchings[-2]) == redline(
+            bodies[end - 2], bodies[end - 1])
+
+
+def test_along_the_history_an_edited_paragraph_stays_one_paragraph_and_a_restored_one_unchanged():
+    from policy_site.redline import lineage, redline_along
+
+    bodies = _history()
+    oldest = redline_along(bodies[0], bodies[-1], lineage(bodies)[0])
+    lines = oldest.html.splitlines()
+    p2 = [line for line in lines if "Paragraph 2" in line]
+    assert p2 == ['<p class="redline-changed">Paragraph 2 says what we <del>do with</del>'
+                  '<ins>keep of server</ins> reports, number 2.</p>']
+    # Deleted in the second version and written again in the sixth: the same as it was.
+    assert [line for line in lines if "Paragraph 5" in line] == [
+        "<p>Paragraph 5 says what we do with reports, number 5.</p>"]
+    # Moved: deleted where it was, inserted where it is.
+    p7 = "Paragraph 7 says what we do with reports, number 7."
+    assert [line for line in lines if "Paragraph 7" in line] == [
+        f'<p class="redline-deleted"><del>{p7}</del></p>',
+        f'<p class="redline-inserted"><ins>{p7}</ins></p>']
+    assert counts(oldest) == (3 + 9 + 10, 2 + 10, 4)  # P2, N inserted, P7 moved
+
+
+def test_along_the_history_what_is_remembered_never_changes_an_answer():
+    from policy_site.redline import _clear_caches, lineage, redline_along
+
+    bodies = _history()
+    first = [redline_along(body, bodies[-1], matching)
+             for body, matching in zip(bodies, lineage(bodies), strict=True)]
+    _clear_caches()
+    again = [redline_along(body, bodies[-1], matching)
+             for body, matching in zip(bodies, lineage(bodies), strict=True)]
+    assert first == again
+    assert lineage([]) == []
+
+
+def test_a_matching_of_other_texts_says_what_to_pass():
+    from policy_site.redline import lineage, redline_along
+
+    bodies = _history()
+    with pytest.raises(PolicySiteError, match="lineage"):
+        redline_along(bodies[0], bodies[-1], lineage(bodies)[-1][:2])
