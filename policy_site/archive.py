@@ -281,13 +281,20 @@ About 200 numbers per version."""
 
 def _along_of(doc: PolicyDoc, old: Version, labels: Labels) -> Redline:
     """The current version of `doc` compared with `old` along the history."""
-    from .redline import lineage, redline_along  # see _labels
+    from .redline import redline_along  # see _labels
+
+    return redline_along(old.body, doc.current.body, _lineage_of(doc)[old.number - 1],
+                         labels=labels)
+
+
+def _lineage_of(doc: PolicyDoc) -> list[tuple[int, ...]]:
+    from .redline import lineage  # see _labels
 
     key = tuple(version.blob for version in doc.versions)
     matchings = _LINEAGES.get(key)
     if matchings is None:
         matchings = _LINEAGES[key] = lineage([version.body for version in doc.versions])
-    return redline_along(old.body, doc.current.body, matchings[old.number - 1], labels=labels)
+    return matchings
 
 
 # --- redlines made ahead ---------------------------------------------------------------------
@@ -304,7 +311,9 @@ AHEAD_BATCH = 16
 
 def redlines_ahead(docs: list[PolicyDoc], strings: dict[str, Strings]) -> list[tuple]:
     """The redlines `archive_pages` makes of `docs`, for a process that makes them ahead,
-    while the build renders the site: (old version, new version, labels) items.
+    while the build renders the site: (old version, new version, labels) items, (old, current,
+    labels, doc, along key) for a comparison along the history, and before those of a policy
+    ("lineage", doc), what they follow.
 
     In turns of `AHEAD_BATCH` per policy, so that what is done when the build asks for it is
     spread over every policy, and so over the processes that then make the rest. Only
@@ -316,6 +325,8 @@ def redlines_ahead(docs: list[PolicyDoc], strings: dict[str, Strings]) -> list[t
         all_read = all(version.revision.is_read for version in doc.versions)
         chains = along_keys(doc)
         unique: dict[tuple, tuple] = {}
+        if all_read and any(chains):  # first: every comparison along the history needs it
+            unique[("lineage",)] = ("lineage", doc)
         for version in doc.versions:
             previous, current = _compared_with(doc, version)
             if previous is not None and previous.revision.is_read and version.revision.is_read:
@@ -335,7 +346,11 @@ def redlines_ahead(docs: list[PolicyDoc], strings: dict[str, Strings]) -> list[t
 
 
 def redline_ahead(item: tuple) -> tuple[tuple, Redline]:
-    """Make one redline listed by `redlines_ahead`: (its key, the redline)."""
+    """Make one redline listed by `redlines_ahead`: (its key, the redline); or the lineage
+    of a policy's versions that its comparisons with the current version follow."""
+    if item[0] == "lineage":
+        doc = item[1]
+        return ("lineage", tuple(version.blob for version in doc.versions)), _lineage_of(doc)
     if len(item) == 5:  # a comparison with the current version along the history
         old, _, labels, doc, along = item
         return (along, labels), _along_of(doc, old, labels)
@@ -350,8 +365,12 @@ def made_ahead(results: dict[tuple, Redline] | None) -> None:
     if results is None:
         _AHEAD.clear()
         _LINEAGES.clear()
-    else:
-        _AHEAD.update(results)
+        return
+    for key, result in results.items():
+        if key[0] == "lineage":
+            _LINEAGES[key[1]] = result
+        else:
+            _AHEAD[key] = result
 
 
 def archive_key(doc: PolicyDoc, made_with: list[str]) -> str:

@@ -238,3 +238,74 @@ def test_a_kept_part_is_made_again_when_missing_or_cut_short(tmp_path: Path):
     assert PageCache(tmp_path / "pages").text("ab12", make) == "<ol><li>v1</li></ol>"
     assert len(calls) == 2
     assert PageCache(None).text("ab12", make) == "<ol><li>v1</li></ol>" and len(calls) == 3
+
+
+def test_comparisons_along_a_long_history_are_the_same_made_ahead_in_a_worker(repo: Repo,
+                                                                                tmp_path: Path):
+    """Six versions: all but the last two are compared with the current one along the
+    history (redline.lineage). A cold build in two processes makes the lineages and some of
+    those comparisons in the worker that starts ahead; its pages must be those of one
+    process, which makes everything itself."""
+    paragraphs = [f"Absatz {n}: was wir mit Berichten tun, Nummer {n}." for n in range(1, 7)]
+
+    def text(paragraphs: list[str], number: int) -> str:
+        return policy("Datenschutz", "\n\n".join(paragraphs), summary=f"Fassung {number}.")
+
+    repo.commit("Import\n\nPublished: 2019-05-01", "2020-01-10T10:00:00+00:00",
+                site_files(de_policy=text(paragraphs, 1), en_policy=policy("Privacy", "First.",
+                                                                           summary="First.")))
+    for day, change in enumerate([
+        lambda p: p.__setitem__(1, "Absatz 2: was wir mit Serverberichten tun, Nummer 2."),
+        lambda p: p.pop(3),
+        lambda p: p.insert(1, "Ein neuer Absatz über Absturzberichte."),
+        lambda p: p.__setitem__(2, "Absatz 2: was wir von Serverberichten behalten, Nummer 2."),
+        lambda p: p.append("Absatz 4: was wir mit Berichten tun, Nummer 4."),
+    ], start=2):
+        change(paragraphs)
+        repo.commit(f"Change {day}", f"2020-02-0{day}T10:00:00+00:00",
+                    {"docs/de/policy.md": text(paragraphs, day)})
+    _along_uses_the_lineages_made_ahead(repo)
+    ahead = build_site(repo.path, env={"POLICY_SITE_JOBS": "2", "POLICY_SITE_CACHE": "off"},
+                       site_dir=tmp_path / "ahead")
+    assert ahead.ok, ahead.log
+    _assert_same_as_fresh(repo, ahead.site, tmp_path, "fresh")
+    oldest = ahead.html("policy/versions/2019-05-01/compare/")
+    # Edited in two steps: one changed paragraph. Deleted, then written again at the end:
+    # deleted where it was, inserted where it is.
+    assert ('<p class="redline-changed">Absatz 2: was wir <del>mit Berichten tun</del>'
+            '<ins>von Serverberichten behalten</ins>, Nummer 2.</p>') in oldest
+    assert re.findall(r'<p class="redline-\w+">.*Absatz 4.*</p>', oldest) == [
+        '<p class="redline-deleted"><del>Absatz 4: was wir mit Berichten tun, Nummer 4.</del></p>',
+        '<p class="redline-inserted"><ins>Absatz 4: was wir mit Berichten tun, Nummer 4.</ins></p>']
+
+
+def _along_uses_the_lineages_made_ahead(repo: Repo) -> None:
+    """The worker ahead may stop after a policy's lineage and before its comparisons: the
+    comparisons the build then makes follow the lineage it sent, and come out the same."""
+    from mkdocs.config import load_config
+
+    from policy_site import archive, history, policies, settings
+    from policy_site import strings as strings_module
+    from policy_site.redline import _clear_caches
+    from policy_site.versions import FactStore
+
+    config = load_config(str(repo.path / "mkdocs.yml"))
+    languages = [language.locale for language in config.plugins["i18n"].config.languages]
+    site = settings.load(config.extra["policies"], root=repo.path, languages=languages)
+    docs = policies.policy_docs(history.read_history(repo.path, repo.path / "docs"), site,
+                                "docs", FactStore())
+    strings = strings_module.load(site.strings, site.languages)
+    items = archive.redlines_ahead(docs, strings)
+    along = [item for item in items if len(item) == 5]
+    assert along and all(item[0] != "lineage" for item in items[1:])
+    expected = [archive.redline_ahead(item) for item in along]
+    archive.made_ahead(None)
+    made = dict(archive.redline_ahead(item) for item in items[:1])  # as the worker does
+    archive.made_ahead(None)
+    _clear_caches()
+    archive.made_ahead(made)
+    try:
+        assert len(archive._LINEAGES) == 1
+        assert [archive.redline_ahead(item) for item in along] == expected
+    finally:
+        archive.made_ahead(None)
