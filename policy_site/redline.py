@@ -176,7 +176,9 @@ def redline_along(old_markdown: str, current_markdown: str, matching: Sequence[i
     for the old version; `context` and `labels` as for `redline`."""
     _check_context(context)
     old, current = _parsed(old_markdown), _parsed(current_markdown)
-    if len(matching) != len(old) or any(j >= len(current) for j in matching):
+    matched = [j for j in matching if j >= 0]
+    if (len(matching) != len(old) or any(j >= len(current) for j in matched)
+            or any(a >= b for a, b in zip(matched, matched[1:]))):  # each block once, in order
         raise PolicySiteError("the matching given to redline_along is not of these two texts.",
                               fix="pass what lineage() returned for the same texts.")
     return _finished(_changes_along(old, current, matching), context, labels)

@@ -696,5 +696,7 @@ def test_a_matching_of_other_texts_says_what_to_pass():
     from policy_site.redline import lineage, redline_along
 
     bodies = _history()
-    with pytest.raises(PolicySiteError, match="lineage"):
-        redline_along(bodies[0], bodies[-1], lineage(bodies)[-1][:2])
+    matching = lineage(bodies)[0]
+    for wrong in (matching[:2], (*matching[:-1], 99), (matching[1], matching[0], *matching[2:])):
+        with pytest.raises(PolicySiteError, match="lineage"):
+            redline_along(bodies[0], bodies[-1], wrong)
