@@ -187,29 +187,15 @@ def redline_along(old_markdown: str, current_markdown: str, matching: Sequence[i
 def _matching(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> tuple[int, ...]:
     """Which new block each old block is or became (-1: none), as `_changes` aligns and pairs
     them."""
-    ids: dict[tuple, str] = {}
-    old_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in old])
-    new_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in new])
     out = [-1] * len(old)
-    at_old = at_new = 0
-    region_old = region_new = 0
-    for op, size in [*_aligned(old_chars, new_chars, len(ids)), (_EQUAL, 0)]:
-        if op == _DELETE:
-            region_old += size
-            continue
-        if op == _INSERT:
-            region_new += size
-            continue
-        if region_old and region_new:
-            for o, n in _pairs(old[at_old:at_old + region_old], new[at_new:at_new + region_new]):
+    for at_old, at_new, changed_old, changed_new, same in _alignment(old, new):
+        if changed_old and changed_new:
+            for o, n in _pairs(old[at_old:at_old + changed_old],
+                               new[at_new:at_new + changed_new]):
                 if o is not None and n is not None:
                     out[at_old + o] = at_new + n
-        at_old += region_old
-        at_new += region_new
-        region_old = region_new = 0
-        out[at_old:at_old + size] = range(at_new, at_new + size)
-        at_old += size
-        at_new += size
+        start = at_old + changed_old
+        out[start:start + same] = range(at_new + changed_new, at_new + changed_new + same)
     return tuple(out)
 
 
@@ -808,25 +794,11 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
     alignment but joins the changes around it. (difflib's matcher, used before, made a long history's
     redlines a tenth slower, the more the further an old version is from today's.)
     """
-    # Each distinct block (its first four fields: see `_Block`) as one character of the
-    # Private Use Area, in the order of first appearance.
-    ids: dict[tuple, str] = {}
-    old_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in old])
-    new_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in new])
-    diffs = _aligned(old_chars, new_chars, len(ids))
     out: list[list[_Block] | _Entry] = []
-    at_old = at_new = 0
-    region_old = region_new = 0  # the blocks of the current change, counted from `at_*`
-    for op, size in [*diffs, (_EQUAL, 0)]:
-        if op == _DELETE:
-            region_old += size
-            continue
-        if op == _INSERT:
-            region_new += size
-            continue
-        if region_old or region_new:
-            old_region = old[at_old:at_old + region_old]
-            new_region = new[at_new:at_new + region_new]
+    for at_old, at_new, changed_old, changed_new, same in _alignment(old, new):
+        if changed_old or changed_new:
+            old_region = old[at_old:at_old + changed_old]
+            new_region = new[at_new:at_new + changed_new]
             for o, n in _pairs(old_region, new_region):
                 if n is None:
                     _add(out, _whole(old_region[o], "deleted"))
@@ -834,17 +806,38 @@ def _changes(old: tuple[_Block, ...], new: tuple[_Block, ...]) -> list[list[_Blo
                     _add(out, _whole(new_region[n], "inserted"))
                 else:
                     _add(out, _compared(old_region[o], new_region[n]))
-            at_old += region_old
-            at_new += region_new
-            region_old = region_new = 0
-        if size:
+        if same:
+            start = at_new + changed_new
             if out and isinstance(out[-1], list):
-                out[-1].extend(new[at_new:at_new + size])
+                out[-1].extend(new[start:start + same])
             else:
-                out.append(list(new[at_new:at_new + size]))
-        at_old += size
-        at_new += size
+                out.append(list(new[start:start + same]))
     return out
+
+
+def _alignment(old: tuple[_Block, ...],
+               new: tuple[_Block, ...]) -> Iterator[tuple[int, int, int, int, int]]:
+    """The block alignment in reading order, as (at_old, at_new, changed_old, changed_new,
+    same): from block `at_old` of the old and `at_new` of the new version, `changed_old` and
+    `changed_new` blocks the alignment did not match (either may be 0), then `same` blocks
+    it matched (0 at the end)."""
+    # Each distinct block (its first four fields: see `_Block`) as one character of the
+    # Private Use Area, in the order of first appearance.
+    ids: dict[tuple, str] = {}
+    old_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in old])
+    new_chars = "".join([ids.setdefault(b[:4], chr(_FIRST_ID + len(ids))) for b in new])
+    at_old = at_new = 0
+    changed_old = changed_new = 0
+    for op, size in [*_aligned(old_chars, new_chars, len(ids)), (_EQUAL, 0)]:
+        if op == _DELETE:
+            changed_old += size
+        elif op == _INSERT:
+            changed_new += size
+        else:
+            yield at_old, at_new, changed_old, changed_new, size
+            at_old += changed_old + size
+            at_new += changed_new + size
+            changed_old = changed_new = 0
 
 
 _FIRST_ID = 0xE000
