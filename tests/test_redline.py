@@ -700,3 +700,33 @@ def test_a_matching_of_other_texts_says_what_to_pass():
     for wrong in (matching[:2], (*matching[:-1], 99), (matching[1], matching[0], *matching[2:])):
         with pytest.raises(PolicySiteError, match="lineage"):
             redline_along(bodies[0], bodies[-1], wrong)
+
+
+@pytest.mark.parametrize("texts", [
+    # Reverted: each paragraph went elsewhere and came back.
+    (["P", "C", "Q"], ["C", "L", "P"], ["P", "C", "Q"]),
+    # Reverted, with a paragraph that occurs twice.
+    (["C", "C", "P"], ["C", "P", "C"], ["C", "C", "P"]),
+])
+def test_along_the_history_a_version_the_same_as_the_current_one_shows_no_change(texts):
+    """The history pairs P with Q on the way (one edit, one similar paragraph); P is still
+    the same block as the current P, which must win."""
+    from policy_site.redline import lineage, redline_along
+
+    paragraphs = {"P": "We keep your name and your e-mail address for thirty days.",
+                  "Q": "We keep your name and your postal address for ninety days.",
+                  "C": "Contact us at any time.", "L": "- Payment data go to our bank."}
+    bodies = ["\n\n".join(paragraphs[key] for key in version) + "\n" for version in texts]
+    result = redline_along(bodies[0], bodies[-1], lineage(bodies)[0])
+    assert result.unchanged and result == redline(bodies[0], bodies[-1])
+
+
+def test_along_the_history_a_moved_paragraph_is_found_where_it_is_now():
+    from policy_site.redline import lineage, redline_along
+
+    a = "We collect your name and your e-mail address when you sign up."
+    b = "We keep these data for as long as your account stays open."
+    bodies = [f"{a}\n\n{b}\n\nContact.\n", f"{a}\n\nContact.\n\n{b}\n",
+              f"Contact.\n\n{a}\n\n{b}\n"]
+    result = redline_along(bodies[0], bodies[-1], lineage(bodies)[0])
+    assert counts(result) == counts(redline(bodies[0], bodies[-1])) == (1, 1, 2)
