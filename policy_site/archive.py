@@ -288,6 +288,8 @@ def _along_of(doc: PolicyDoc, old: Version, labels: Labels) -> Redline:
 
 
 def _lineage_of(doc: PolicyDoc) -> list[tuple[int, ...]]:
+    """`redline.lineage` of `doc`'s versions, found once per process (or sent by the worker
+    ahead, `made_ahead`)."""
     from .redline import lineage  # see _labels
 
     key = tuple(version.blob for version in doc.versions)

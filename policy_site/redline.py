@@ -324,6 +324,7 @@ def _add(out: list[list[_Block] | _Entry], entry: _Entry) -> None:
 
 
 def _add_unchanged(out: list[list[_Block] | _Entry], block: _Block) -> None:
+    """Append an unchanged block to the run of unchanged blocks at the end, or start one."""
     if out and isinstance(out[-1], list):
         out[-1].append(block)
     else:
