@@ -555,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for latest.json and latest.md (benchmarks/results)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where to put the repositories and sites (a temporary folder)")
-    parser.add_argument("--keep", action="store_true", help="keep the repositories afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the repositories afterwards (not the old sites)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="kill a build after this many seconds (no limit)")
     parser.add_argument("--site", type=Path, default=ROOT,
@@ -595,8 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run.py: {exc}", file=sys.stderr)
         return 1
     finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work if not args.keep else work / TRASH, ignore_errors=True)
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
