@@ -555,7 +555,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for latest.json and latest.md (benchmarks/results)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where to put the repositories and sites (a temporary folder)")
-    parser.add_argument("--keep", action="store_true", help="keep the repositories afterwards (not the old sites)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the repositories afterwards (not the old sites)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="kill a build after this many seconds (no limit)")
     parser.add_argument("--site", type=Path, default=ROOT,
