@@ -15,8 +15,12 @@ shape, the same on every machine. This script writes one into an empty folder:
   10 % carry the trailer `Editorial: yes`; most content edits rewrite the `summary:`, and the
   newest content edit of every page always does, so `mkdocs build --strict` passes.
 
-The same seed gives the same bytes (`random.Random(seed)`), the same commits and the same
-commit ids. The history is written by one `git fast-import` process, not one `git commit`
+The same seed gives the same bytes, the same commits and the same commit ids. The pages and
+each commit draw from their own generator (`random.Random(f"{seed}/commit/{n}")`), so the
+history of C commits is the start of the history of 2 × C: the same pages, the same edits
+(only the newest edit of a page, which always rewrites the summary, can differ in its
+`summary:`). Doubling C then measures a longer history of the same site, not another site
+whose pages happen to be longer or shorter. The history is written by one `git fast-import` process, not one `git commit`
 per change, so 2000 commits take seconds.
 
     python benchmarks/generate.py /tmp/policy-5x20x2000 --languages 5 --pages 20 --commits 2000
@@ -335,10 +339,17 @@ class Commit:
     summary: bool
 
 
-def plan(rng: random.Random, size: Size) -> list[Commit]:
+def _rng(seed: int, *what: object) -> random.Random:
+    """The generator of one part of the history (the pages, one commit's plan or its edits):
+    a part draws the same numbers whatever the size of the rest."""
+    return random.Random("/".join(map(str, (seed, *what))))
+
+
+def plan(seed: int, size: Size) -> list[Commit]:
     """Decide every commit (what kind, which page, which languages) before writing any text."""
     commits = [Commit(0, "import", 0, tuple(range(size.languages)), True)]
     for n in range(1, size.commits):
+        rng = _rng(seed, "plan", n)
         roll = rng.random()
         kind = "whitespace" if roll < WHITESPACE_SHARE else \
             "editorial" if roll < WHITESPACE_SHARE + EDITORIAL_SHARE else "content"
@@ -477,10 +488,11 @@ def _commit(out: IO[bytes], number: int, message: str, files: dict[str, bytes]) 
     out.write(b"\n")
 
 
-def _history(rng: random.Random, size: Size, languages: list[Language],
+def _history(seed: int, size: Size, languages: list[Language],
              site: Path) -> Iterator[tuple[Commit, str, dict[str, bytes]]]:
     """(commit, message, files it writes), oldest first."""
-    commits = plan(rng, size)
+    commits = plan(seed, size)
+    rng = _rng(seed, "pages")
     sizes = [rng.randint(20, 57) for _ in range(size.pages)]
     pages = [[Page(lang, n + 1, _document(rng, lang, sizes[n]), lang.first)
               for n in range(size.pages)] for lang in languages]
@@ -490,6 +502,7 @@ def _history(rng: random.Random, size: Size, languages: list[Language],
             files[f"docs/{page.lang.code}/{page_name(page.number)}"] = page.text().encode("utf-8")
     yield commits[0], "Add the site and its policy pages\n", files
     for c in commits[1:]:
+        rng = _rng(seed, "commit", c.number)
         shares = [rng.random() for _ in range(rng.randint(1, 4))]
         ops = [rng.choice(("words", "words", "words", "add-sentence", "drop-sentence",
                            "add-block", "drop-block")) for _ in shares]
@@ -503,7 +516,8 @@ def _history(rng: random.Random, size: Size, languages: list[Language],
             else:
                 _edit_content(rng, page, shares, ops)
                 if c.summary:
-                    page.summary = _summary(rng, page.lang, c.number)
+                    page.summary = _summary(_rng(seed, "summary", c.number, index),
+                                            page.lang, c.number)
             changed[f"docs/{page.lang.code}/{page_name(page.number)}"] = page.text().encode("utf-8")
         where = page_name(c.page + 1) + (
             f" ({languages[c.languages[0]].code})" if len(c.languages) == 1 else " (all languages)")
@@ -544,7 +558,6 @@ def generate(target: Path | str, size: Size, *, seed: int = 2017,
     target.mkdir(parents=True, exist_ok=True)
     env = _git_env()
     subprocess.run(["git", "init", "-q", "-b", "main", str(target)], check=True, env=env)
-    rng = random.Random(seed)
     languages = list(LANGUAGES[:size.languages])
     kinds: dict[str, int] = {}
     revisions = 0
@@ -554,7 +567,7 @@ def generate(target: Path | str, size: Size, *, seed: int = 2017,
                                 stdin=subprocess.PIPE, env=env)
     try:
         out = importer.stdin
-        for commit, message, files in _history(rng, size, languages, Path(site)):
+        for commit, message, files in _history(seed, size, languages, Path(site)):
             _commit(out, commit.number, message, files)
             kinds[commit.kind] = kinds.get(commit.kind, 0) + 1
             revisions += sum(1 for p in files if "/policy-" in p)

@@ -62,6 +62,22 @@ def test_the_same_seed_writes_the_same_history(tmp_path: Path):
         assert (first.path / "docs" / lang / "reports" / "index.md").is_file()
 
 
+def test_a_longer_history_starts_with_the_shorter_one(tmp_path: Path):
+    """Doubling C adds history to the same site: the first commits write the same pages."""
+    generate = _generate_module()
+    short = generate.generate(tmp_path / "short", generate.Size(2, 2, 12), seed=3)
+    long = generate.generate(tmp_path / "long", generate.Size(2, 2, 24), seed=3)
+
+    def bodies(repo: Path, count: int) -> list[dict[str, str]]:
+        commits = git(repo, "log", "--reverse", "--format=%H").split()[:count]
+        return [{path: git(repo, "show", f"{commit}:{path}").split("\n---\n", 1)[1]
+                 for path in git(repo, "ls-tree", "-r", "--name-only", commit, "docs").split()
+                 if "/policy-" in path} for commit in commits]
+
+    assert bodies(short.path, 12) == bodies(long.path, 12)
+    assert bodies(long.path, 24)[12:] != bodies(long.path, 24)[11:23]  # it goes on changing
+
+
 def test_the_runner_generates_builds_and_reports(tmp_path: Path):
     result = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--sizes", "2,1,5", "--rounds", "1",
