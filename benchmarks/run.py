@@ -576,6 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     def say(text: str) -> None:
         print(text, flush=True)
 
+    if args.workdir is not None:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="policy-bench-", dir=args.workdir))
     report = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
               "command": " ".join(["benchmarks/run.py",
