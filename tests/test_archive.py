@@ -10,6 +10,7 @@ import feedparser
 import pytest
 
 from conftest import Repo, build_site, git, policy, site_files
+from policy_site import archive as site_archive
 from policy_site import feeds
 from policy_site import site as site_module
 from policy_site import strings as strings_module
@@ -73,6 +74,27 @@ def test_archived_pages_stay_out_of_search_and_navigation(history):
     index = json.loads((build.site / "search/search_index.json").read_text(encoding="utf-8"))
     assert not [d["location"] for d in index["docs"] if "versions/" in d["location"]]
     assert "versions/" not in re.sub(r'<article.*</article>', "", build.html("policy/"), flags=re.S)
+
+
+def test_archived_pages_carry_the_theme_without_its_indentation(history):
+    """The shell is compacted (archive.compact): the same elements as on a current page,
+    without the blank lines and indentation, which were a quarter of each archived page."""
+    _, _, build = history
+    archived, current = build.html("policy/versions/2019-05-01/"), build.html("policy/")
+    before, after = archived.index("<article"), archived.index("</article>")
+    for outside in archived[:before], archived[after:]:
+        assert not re.search(r"\n[ \t]|\n\n", outside)
+    for part in ('class="md-nav md-nav--primary"', 'class="md-select"', 'class="md-search"'):
+        assert part in archived and part in current
+    assert archived.count("<script") == current.count("<script")
+
+
+def test_compact_keeps_white_space_where_it_is_content():
+    html = ("<div>\n    <p>a\n   b</p>\n\n  <pre class=x>  x\n\n    y</pre>  \n"
+            "<SCRIPT>var a = `1\n   2`;</SCRIPT>\n\t<textarea>\n  t</textarea> <p>c  d</p>\n")
+    assert site_archive.compact(html) == (
+        "<div>\n<p>a\nb</p>\n<pre class=x>  x\n\n    y</pre>\n"
+        "<SCRIPT>var a = `1\n   2`;</SCRIPT>\n<textarea>\n  t</textarea> <p>c  d</p>\n")
 
 
 def _marks(html: str) -> tuple[list[str], list[str]]:
