@@ -193,6 +193,9 @@ class Run:
     """User plus system time of the build and the processes it waited for."""
     max_rss_mib: float
     returncode: int
+    system_seconds: float = 0.0
+    """The system (kernel) part of `cpu_seconds`: writing the site, page faults. On a VM it
+    grows with more than the bytes written; the user part is what our code costs."""
     load_average: float = 0.0
     """The machine's 1-minute load average when the build ended: above the number of CPUs,
     something else competed with it."""
@@ -225,7 +228,7 @@ def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
         log.seek(0)
         output = log.read().decode("utf-8", errors="replace")
     run = Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode,
-              os.getloadavg()[0])
+              usage.ru_stime, os.getloadavg()[0])
     if child.returncode != 0:
         killed = child.returncode == -signal.SIGKILL and timeout is not None
         tail = "\n".join(output.strip().splitlines()[-8:])
@@ -341,6 +344,7 @@ class Result:
     """The same for CPU time: steadier than wall time when something else runs too."""
     max_rss_mib: float | None = None
     median_cpu_seconds: float | None = None
+    median_system_seconds: float | None = None
     html_files: int | None = None
     error: str | None = None
 
@@ -395,6 +399,7 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
         if ok and not result.error:
             result.median_seconds = statistics.median(r.seconds for r in ok)
             result.median_cpu_seconds = statistics.median(r.cpu_seconds for r in ok)
+            result.median_system_seconds = statistics.median(r.system_seconds for r in ok)
             result.max_rss_mib = max(r.max_rss_mib for r in ok)
             result.html_files = ok[0].html_files
             if v == "a":
@@ -526,11 +531,40 @@ def markdown(report: dict) -> str:
                   f"{max(loads):.1f} on {m['nproc']} CPUs"
                   + (" (something else ran at the same time: compare ratios, not seconds)."
                      if max(loads) > m["nproc"] + 0.5 else ".")]
+    lines += growth_lines(report)
     lines += ["", "Generated repositories: " + "; ".join(
         f"({e['size']['languages']},{e['size']['pages']},{e['size']['commits']}) in "
         f"{e['generate_seconds']:.1f} s, {e['policy_file_revisions']} policy file revisions"
         for e in report["sizes"]) + "."]
     return "\n".join(lines) + "\n"
+
+
+def growth_lines(report: dict) -> list[str]:
+    """The issue's growth target, for sizes of the same L and P whose C doubles: how many
+    times d's time above a grows, on wall time, on CPU time, and on user CPU time (CPU
+    without the kernel's part, which on a VM grows with more than the bytes written)."""
+    above: dict[tuple[int, int], list[tuple[int, float, float, float]]] = {}
+    for entry in report["sizes"]:
+        s, variants = entry["size"], entry["variants"]
+        a, d = variants.get("a"), variants.get("d")
+        if not a or not d or a["error"] or d["error"] or a.get("median_system_seconds") is None:
+            continue
+        user = ((d["median_cpu_seconds"] - d["median_system_seconds"])
+                - (a["median_cpu_seconds"] - a["median_system_seconds"]))
+        above.setdefault((s["languages"], s["pages"]), []).append(
+            (s["commits"], d["median_seconds"] - a["median_seconds"],
+             d["median_cpu_seconds"] - a["median_cpu_seconds"], user))
+    lines = []
+    for (languages, pages), rows in above.items():
+        rows.sort()
+        for (c1, *low), (c2, *high) in zip(rows, rows[1:], strict=False):
+            if c2 != 2 * c1:
+                continue
+            wall, cpu, user = (h / lo if lo > 0 else float("nan") for h, lo in zip(high, low, strict=True))
+            lines.append(f"- ({languages}, {pages}, {c1} → {c2}): d − a {low[0]:.2f} → "
+                         f"{high[0]:.2f} s, **{wall:.2f}×** on wall time (target ≤ 2×); "
+                         f"CPU {cpu:.2f}×, user CPU {user:.2f}×.")
+    return ["", "Growth, doubling C (d minus a):", *lines] if lines else []
 
 
 def _size(text: str) -> Size:

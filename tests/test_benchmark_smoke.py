@@ -17,7 +17,11 @@ BENCH = ROOT / "benchmarks"
 
 
 def _generate_module():
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+    return _module("bench_generate", "generate.py")
+
+
+def _module(name: str, script: str):
+    spec = importlib.util.spec_from_file_location(name, BENCH / script)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
@@ -108,3 +112,26 @@ def test_the_runner_generates_builds_and_reports(tmp_path: Path):
     assert "| 2, 1, 5 | a |" in table and "| 2, 1, 5 | d |" in table
     # The work folder (repository, sites) is gone; only the report stays.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_growth_is_reported_for_sizes_whose_history_doubles():
+    sys.path.insert(0, str(BENCH))  # run.py imports generate.py from its folder
+    try:
+        run = _module("bench_run", "run.py")
+    finally:
+        sys.path.remove(str(BENCH))
+
+    def variant(wall, cpu, system):
+        return {"error": None, "median_seconds": wall, "median_cpu_seconds": cpu,
+                "median_system_seconds": system}
+
+    def size(commits, d):
+        return {"size": {"languages": 5, "pages": 20, "commits": commits},
+                "variants": {"a": variant(3.0, 3.0, 0.5), "d": variant(*d)}}
+
+    report = {"sizes": [size(1000, (7.0, 13.0, 2.0)), size(2000, (12.0, 23.0, 3.0)),
+                        size(3000, (99.0, 99.0, 9.0))]}
+    assert run.growth_lines(report) == [
+        "", "Growth, doubling C (d minus a):",
+        "- (5, 20, 1000 → 2000): d − a 4.00 → 9.00 s, **2.25×** on wall time (target ≤ 2×); "
+        "CPU 2.00×, user CPU 2.06×."]
