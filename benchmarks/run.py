@@ -560,7 +560,8 @@ def growth_lines(report: dict) -> list[str]:
         for (c1, *low), (c2, *high) in zip(rows, rows[1:], strict=False):
             if c2 != 2 * c1:
                 continue
-            wall, cpu, user = (h / lo if lo > 0 else float("nan") for h, lo in zip(high, low, strict=True))
+            wall, cpu, user = (h / lo if lo > 0 else float("nan")
+                               for h, lo in zip(high, low, strict=True))
             lines.append(f"- ({languages}, {pages}, {c1} → {c2}): d − a {low[0]:.2f} → "
                          f"{high[0]:.2f} s, **{wall:.2f}×** on wall time (target ≤ 2×); "
                          f"CPU {cpu:.2f}×, user CPU {user:.2f}×.")
