@@ -20,8 +20,8 @@ each commit draw from their own generator (`random.Random(f"{seed}/commit/{n}")`
 history of C commits is the start of the history of 2 × C: the same pages, the same edits
 (only the newest edit of a page, which always rewrites the summary, can differ in its
 `summary:`). Doubling C then measures a longer history of the same site, not another site
-whose pages happen to be longer or shorter. The history is written by one `git fast-import` process, not one `git commit`
-per change, so 2000 commits take seconds.
+whose pages happen to be longer or shorter. The history is written by one `git fast-import`
+process, not one `git commit` per change, so 2000 commits take seconds.
 
     python benchmarks/generate.py /tmp/policy-5x20x2000 --languages 5 --pages 20 --commits 2000
 """

@@ -194,8 +194,8 @@ class Run:
     max_rss_mib: float
     returncode: int
     system_seconds: float = 0.0
-    """The system (kernel) part of `cpu_seconds`: writing the site, page faults. On a VM it
-    grows with more than the bytes written; the user part is what our code costs."""
+    """The system (kernel) part of `cpu_seconds`: writing the site, page faults; the rest is
+    what the build's own code costs."""
     load_average: float = 0.0
     """The machine's 1-minute load average when the build ended: above the number of CPUs,
     something else competed with it."""
@@ -542,7 +542,7 @@ def markdown(report: dict) -> str:
 def growth_lines(report: dict) -> list[str]:
     """The issue's growth target, for sizes of the same L and P whose C doubles: how many
     times d's time above a grows, on wall time, on CPU time, and on user CPU time (CPU
-    without the kernel's part, which on a VM grows with more than the bytes written)."""
+    without the kernel's part: writing the site, page faults)."""
     above: dict[tuple[int, int], list[tuple[int, float, float, float]]] = {}
     for entry in report["sizes"]:
         s, variants = entry["size"], entry["variants"]

@@ -124,8 +124,8 @@ _INDENTED_LINES = re.compile(r"[ \t]*\n\s*")
 def compact(html: str) -> str:
     """`html` with each run of white space that holds a line break cut to one line break,
     except inside pre, textarea, script and style: it renders the same. The theme indents
-    its navigation deeply: a quarter of each archived page was indentation and blank lines
-    (6.7 KB of 80 KB), and a long history has tens of thousands of these pages to write."""
+    its navigation deeply: 6.7 KB of each 80 KB archived page was indentation and blank
+    lines, and a long history has tens of thousands of these pages to write."""
     out, at = [], 0
     for match in _VERBATIM.finditer(html):
         out += [_INDENTED_LINES.sub("\n", html[at:match.start()]), match.group()]

@@ -78,7 +78,7 @@ def test_archived_pages_stay_out_of_search_and_navigation(history):
 
 def test_archived_pages_carry_the_theme_without_its_indentation(history):
     """The shell is compacted (archive.compact): the same elements as on a current page,
-    without the blank lines and indentation, which were a quarter of each archived page."""
+    without the blank lines and indentation (6.7 KB of each 80 KB archived page)."""
     _, _, build = history
     archived, current = build.html("policy/versions/2019-05-01/"), build.html("policy/")
     before, after = archived.index("<article"), archived.index("</article>")
