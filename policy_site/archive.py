@@ -307,12 +307,17 @@ def _along_of(doc: PolicyDoc, old: Version, labels: Labels) -> Redline:
                          labels=labels)
 
 
+def _blobs(doc: PolicyDoc) -> tuple[str, ...]:
+    """The key of a policy's lineage: the blob ids of its versions' texts, oldest first."""
+    return tuple(version.blob for version in doc.versions)
+
+
 def _lineage_of(doc: PolicyDoc) -> list[tuple[int, ...]]:
     """`redline.lineage` of `doc`'s versions, found once per process (or sent by the worker
     ahead, `made_ahead`)."""
     from .redline import lineage  # see _labels
 
-    key = tuple(version.blob for version in doc.versions)
+    key = _blobs(doc)
     matchings = _LINEAGES.get(key)
     if matchings is None:
         matchings = _LINEAGES[key] = lineage([version.body for version in doc.versions])
@@ -372,7 +377,7 @@ def redline_ahead(item: tuple) -> tuple[tuple, Redline]:
     of a policy's versions that its comparisons with the current version follow."""
     if item[0] == "lineage":
         doc = item[1]
-        return ("lineage", tuple(version.blob for version in doc.versions)), _lineage_of(doc)
+        return ("lineage", _blobs(doc)), _lineage_of(doc)
     if len(item) == 5:  # a comparison with the current version along the history
         old, _, labels, doc, along = item
         return (along, labels), _along_of(doc, old, labels)
