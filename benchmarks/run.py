@@ -13,6 +13,10 @@ repository (`benchmarks/generate.py`) and then builds it, in rounds, seven ways:
   e  full-warm   d again right after d, keeping the site folder and whatever cache d left
   f  ci-warm     d again into a new, empty site folder, with the cache d and e left: what a
                  CI run sees that restores .cache/policy-site (actions/cache), but no site
+  s  one-cpu     d with POLICY_SITE_JOBS=1: every page made in the build's own process, no
+                 worker ahead. Not run unless asked for (`--variants agds`): it shows what
+                 the build's work costs when nothing of it overlaps MkDocs's own, which is
+                 what the growth of d's time above a cannot show on two CPUs (README)
 
 a, b and c list in the navigation only the files that exist (a and b have no change logs or
 feeds to link to, so their links to them only warn: they build without --strict). The report
@@ -71,7 +75,11 @@ VARIANTS = {
     "d": "our full build, cold",
     "e": "our full build, warm (again after d)",
     "f": "our full build, warm page cache, new site folder (CI with actions/cache)",
+    "s": "d in one process (POLICY_SITE_JOBS=1: no worker ahead, no page makers)",
 }
+
+VARIANT_ENV = {"s": {"POLICY_SITE_JOBS": "1"}}
+"""The settings of our hook (`parallel.JOBS_ENV`) a variant builds with; the others, none."""
 
 CACHE_PATHS = (".cache",)
 """What a cold build (d) removes first, relative to the repository: MkDocs plugins keep their
@@ -168,7 +176,7 @@ def write_configs(repo: Path) -> dict[str, Path]:
     kept_templates = json.loads(json.dumps(plain))
     kept_templates["hooks"] = [str(HERE / "floor_templates.py")]
 
-    configs = {"d": repo / "mkdocs.yml", "e": repo / "mkdocs.yml", "f": repo / "mkdocs.yml"}
+    configs = {v: repo / "mkdocs.yml" for v in "defs"}
     for key, config in (("a", plain), ("b", dates), ("c", ours), ("g", kept_templates)):
         path = repo / f"bench-{key}.yml"
         path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
@@ -203,20 +211,24 @@ class Run:
     error: str | None = None
 
 
-def build_env() -> dict[str, str]:
+def build_env(settings: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a build: ours without git's or our hook's settings, then the
+    variant's own `settings` (VARIANT_ENV)."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("GIT_", "SOURCE_DATE_EPOCH", "POLICY_SITE_"))}
     env.update(NO_MKDOCS_2_WARNING="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_CONFIG_NOSYSTEM="1")
+    env.update(settings or {})
     return env
 
 
 def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
-          count: bool = False) -> Run:
+          count: bool = False, settings: dict[str, str] | None = None) -> Run:
     """Run one `mkdocs build` as a child process and measure it."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)]
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=repo, env=build_env(), stdout=log, stderr=log)
+        child = subprocess.Popen(cmd, cwd=repo, env=build_env(settings), stdout=log,
+                                 stderr=log)
         timer = threading.Timer(timeout, child.send_signal, (signal.SIGKILL,)) if timeout else None
         if timer:
             timer.start()
@@ -372,7 +384,7 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
             result = results[v]
             if result.error:
                 continue
-            if v == "d" or (v == "e" and "d" not in variants):
+            if v in "ds" or (v == "e" and "d" not in variants):
                 for path in caches:
                     discard(path, work)
                 discard(sites[v], work)
@@ -384,7 +396,8 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
                 if drop_caches and not settle(repo, caches):
                     raise OSError(f"the page cache could not be dropped ({DROP_CACHES}); "
                                   "run with --keep-page-cache")
-                run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1)
+                run = build(repo, configs[v], sites[v], timeout=timeout, count=number == 1,
+                            settings=VARIANT_ENV.get(v))
             result.runs.append(run)
             if run.returncode != 0:
                 result.error = run.error
@@ -541,31 +554,36 @@ def markdown(report: dict) -> str:
 
 def growth_lines(report: dict) -> list[str]:
     """The issue's growth target, for sizes of the same L and P whose C doubles: how many
-    times d's time above a grows, on wall time, on CPU time, and on user CPU time (CPU
-    without the kernel's part: writing the site, page faults)."""
-    above: dict[tuple[int, int], list[tuple[int, float, float, float]]] = {}
+    times the time above a grows, for d (and s, d in one process, when it ran), on wall time,
+    on CPU time, and on user CPU time (CPU without the kernel's part: writing the site, page
+    faults)."""
+    above: dict[tuple[str, int, int], list[tuple[int, float, float, float]]] = {}
     for entry in report["sizes"]:
         s, variants = entry["size"], entry["variants"]
-        a, d = variants.get("a"), variants.get("d")
-        if not a or not d or a["error"] or d["error"] or a.get("median_system_seconds") is None:
+        a = variants.get("a")
+        if not a or a["error"] or a.get("median_system_seconds") is None:
             continue
-        user = ((d["median_cpu_seconds"] - d["median_system_seconds"])
-                - (a["median_cpu_seconds"] - a["median_system_seconds"]))
-        above.setdefault((s["languages"], s["pages"]), []).append(
-            (s["commits"], d["median_seconds"] - a["median_seconds"],
-             d["median_cpu_seconds"] - a["median_cpu_seconds"], user))
+        for v in "ds":
+            ours = variants.get(v)
+            if not ours or ours["error"]:
+                continue
+            user = ((ours["median_cpu_seconds"] - ours["median_system_seconds"])
+                    - (a["median_cpu_seconds"] - a["median_system_seconds"]))
+            above.setdefault((v, s["languages"], s["pages"]), []).append(
+                (s["commits"], ours["median_seconds"] - a["median_seconds"],
+                 ours["median_cpu_seconds"] - a["median_cpu_seconds"], user))
     lines = []
-    for (languages, pages), rows in above.items():
+    for (v, languages, pages), rows in above.items():
         rows.sort()
         for (c1, *low), (c2, *high) in zip(rows, rows[1:], strict=False):
             if c2 != 2 * c1:
                 continue
             wall, cpu, user = (h / lo if lo > 0 else float("nan")
                                for h, lo in zip(high, low, strict=True))
-            lines.append(f"- ({languages}, {pages}, {c1} → {c2}): d − a {low[0]:.2f} → "
+            lines.append(f"- ({languages}, {pages}, {c1} → {c2}): {v} − a {low[0]:.2f} → "
                          f"{high[0]:.2f} s, **{wall:.2f}×** on wall time (target ≤ 2×); "
                          f"CPU {cpu:.2f}×, user CPU {user:.2f}×.")
-    return ["", "Growth, doubling C (d minus a):", *lines] if lines else []
+    return ["", "Growth, doubling C (time above a):", *lines] if lines else []
 
 
 def _size(text: str) -> Size:

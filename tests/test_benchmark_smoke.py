@@ -125,13 +125,17 @@ def test_growth_is_reported_for_sizes_whose_history_doubles():
         return {"error": None, "median_seconds": wall, "median_cpu_seconds": cpu,
                 "median_system_seconds": system}
 
-    def size(commits, d):
+    def size(commits, d, s=None):
+        variants = {"a": variant(3.0, 3.0, 0.5), "d": variant(*d)}
         return {"size": {"languages": 5, "pages": 20, "commits": commits},
-                "variants": {"a": variant(3.0, 3.0, 0.5), "d": variant(*d)}}
+                "variants": variants | ({"s": variant(*s)} if s else {})}
 
-    report = {"sizes": [size(1000, (7.0, 13.0, 2.0)), size(2000, (12.0, 23.0, 3.0)),
+    report = {"sizes": [size(1000, (7.0, 13.0, 2.0), (13.0, 13.0, 2.0)),
+                        size(2000, (12.0, 23.0, 3.0), (22.0, 23.0, 3.0)),
                         size(3000, (99.0, 99.0, 9.0))]}
     assert run.growth_lines(report) == [
-        "", "Growth, doubling C (d minus a):",
+        "", "Growth, doubling C (time above a):",
         "- (5, 20, 1000 → 2000): d − a 4.00 → 9.00 s, **2.25×** on wall time (target ≤ 2×); "
+        "CPU 2.00×, user CPU 2.06×.",
+        "- (5, 20, 1000 → 2000): s − a 10.00 → 19.00 s, **1.90×** on wall time (target ≤ 2×); "
         "CPU 2.00×, user CPU 2.06×."]
