@@ -295,6 +295,7 @@ def version_date(revision: Revision, tz: ZoneInfo) -> tuple[datetime, bool]:
     when the text was published (the author date is when someone first wrote the change).
     A commit that imports a text published before this repository existed declares the
     day with the trailer `Published: YYYY-MM-DD`; that day cannot lie after the commit.
+    (`build_versions` allows it only before the page's first version dated here.)
     """
     declared = commit_trailers(revision).get("published")
     if declared is None:
@@ -345,14 +346,27 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
         end = starts[n + 1] - 1 if n + 1 < len(starts) else len(revisions) - 1
         published, imported = version_date(rev, tz)
         day = dates.local_day(published, tz)
+        live = next((v for v in found if not v.imported), None)
+        if imported and live is not None:
+            # Old texts are imported before the page changes here; a `Published:` on a
+            # later change would date it before it was merged, which readers cannot check.
+            raise PolicySiteError(
+                f"commit {rev.commit[:12]} declares 'Published: {day.isoformat()}' for a "
+                f"change to a page published here since {live.day.isoformat()} (commit "
+                f"{live.commit[:12]}); the change would be dated before it was merged.",
+                path=rev.path,
+                fix="remove the 'Published:' line from the commit message (with Squash and "
+                    "merge: from its Extended description); only the commits that import a "
+                    "page's old texts, before anything else changes it, may carry one. If "
+                    "the commit is already on main, ask a developer to correct its message.")
         if found and published < found[-1].published:
             raise PolicySiteError(
                 f"commit {rev.commit[:12]} starts a version dated {day.isoformat()}, "
                 f"before the version it follows ({found[-1].day.isoformat()}, commit "
                 f"{found[-1].commit[:12]}); the versions would be out of order.",
                 path=rev.path,
-                fix="a 'Published:' date can only be declared for a page's first commit; "
-                    "check the dates of both commits.")
+                fix="import a page's old texts oldest first, each in its own commit with "
+                    "its 'Published:' day; check the dates of both commits.")
         summary_now = facts.of(revisions[end]).summary
         own = facts.of(rev)
         found.append(Version(

@@ -154,6 +154,16 @@ def test_import_date_after_commit_fails(repo: Repo):
     assert f"commit {sha[:12]} declares 'Published: 2030-01-01', a day after the commit itself" in build.log
 
 
+def test_a_backdated_change_fails(site: Repo):
+    sha = site.commit("Change\n\nPublished: 2021-01-01", "2022-09-09T10:00:00+00:00",
+                      {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")})
+    build = build_site(site.path)
+    assert not build.ok
+    assert (f"docs/de/policy.md: commit {sha[:12]} declares 'Published: 2021-01-01' for a "
+            "change to a page published here since") in build.log
+    assert "remove the 'Published:' line" in build.log
+
+
 def test_shallow_clone_fails_with_the_fix(site: Repo, tmp_path: Path):
     site.commit("Second", "2022-01-01T12:00:00+00:00",
                 {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")})

@@ -98,15 +98,40 @@ def test_a_forgotten_summary_can_be_written_after_the_merge():
     assert versions[1].commit == revs[1].commit  # the text and its date stay those of the change
 
 
-def test_an_imported_date_before_the_previous_version_fails():
+def test_old_texts_can_be_imported_one_after_the_other():
+    revs = revisions(
+        ("2020-01-01T10:00:00+00:00", "Import\n\nPublished: 2015-03-01", page("a")),
+        ("2020-01-01T11:00:00+00:00", "Import\n\nPublished: 2017-06-28", page("b")),
+        ("2020-02-01T10:00:00+00:00", "Change", page("c")),
+    )
+    versions = build_versions(revs, BERLIN)
+    assert [(v.slug, v.imported) for v in versions] == [
+        ("2015-03-01", True), ("2017-06-28", True), ("2020-02-01", False)]
+
+
+def test_imported_old_texts_out_of_order_fail():
+    from policy_site.errors import PolicySiteError
+
+    revs = revisions(
+        ("2020-01-01T10:00:00+00:00", "Import\n\nPublished: 2017-06-28", page("a")),
+        ("2020-02-01T10:00:00+00:00", "Import older\n\nPublished: 2015-03-01", page("b")),
+    )
+    with pytest.raises(PolicySiteError, match=r"commit 222222222222 starts a version dated 2015-03-01, before the version it follows \(2017-06-28, commit 111111111111\)"):
+        build_versions(revs, BERLIN)
+
+
+@pytest.mark.parametrize("declared", ["2015-03-01", "2020-01-15"])
+def test_a_published_date_on_a_change_to_a_published_page_fails(declared):
+    """Backdating a change, even to a day after the version before, is refused."""
     from policy_site.errors import PolicySiteError
 
     revs = revisions(
         ("2020-01-01T10:00:00+00:00", "Add", page("a")),
-        ("2020-02-01T10:00:00+00:00", "Import older\n\nPublished: 2015-03-01", page("b")),
+        ("2020-02-01T10:00:00+00:00", f"Change\n\nPublished: {declared}", page("b")),
     )
-    with pytest.raises(PolicySiteError, match=r"commit 222222222222 starts a version dated 2015-03-01, before the version it follows \(2020-01-01, commit 111111111111\)"):
+    with pytest.raises(PolicySiteError, match=rf"commit 222222222222 declares 'Published: {declared}' for a change to a page published here since 2020-01-01 \(commit 111111111111\)") as caught:
         build_versions(revs, BERLIN)
+    assert "remove the 'Published:' line" in str(caught.value)
 
 
 def _reader_view_line_by_line(text: str) -> str:
