@@ -379,19 +379,22 @@ def _check_summaries(site: Site, report: Report) -> None:
             kept = " keeps the summary of the version before it" if line else " has no change summary"
             report.add(name, line or 1, f"the newest version ({version.slug}, commit "
                                         f"{version.commit[:12]}){kept}. {fix}")
-        if doc.source in hist.dirty and version is not None and path.is_file():
-            _check_pending(name, path, version, fix, report)
+        revisions = hist.revisions(doc.source)
+        if doc.source in hist.dirty and revisions and path.is_file():
+            _check_pending(name, path, revisions[-1].text, fix, report)
 
 
-def _check_pending(name: str, path: Path, version: Version, fix: str,
+def _check_pending(name: str, path: Path, committed: str, fix: str,
                    report: Report) -> None:
-    """An uncommitted change a reader would see must come with a new summary."""
+    """An uncommitted change a reader would see must come with a new summary: one that
+    differs from the `committed` text's (the page at HEAD, which may carry a summary written
+    after its version, or an editorial change)."""
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
-        if reader_view(text, name) == reader_view(version.text, name):
+        if reader_view(text, name) == reader_view(committed, name):
             return
         now = frontmatter.parse(text, name).meta.get(SUMMARY_FIELD)
-        before = frontmatter.parse(version.text, name).meta.get(SUMMARY_FIELD)
+        before = frontmatter.parse(committed, name).meta.get(SUMMARY_FIELD)
     except PolicySiteError:
         return  # reported with the front matter
     if isinstance(now, str) and now.strip() and " ".join(now.split()) != " ".join(str(before or "").split()):

@@ -206,6 +206,20 @@ def test_an_uncommitted_change_without_a_new_summary(site_repo):
     assert problems(site_repo) == []
 
 
+def test_an_uncommitted_change_keeping_a_summary_written_after_the_version(site_repo):
+    """The summary at HEAD, not the one the version started with, is the one to change."""
+    site_repo.commit("Summary rewritten\n\nEditorial: yes", "2020-02-01T10:00:00+01:00",
+                     {"docs/de/policy.md": DE.replace("Fassung vom Juni 2017.",
+                                                      "Fassung vom 28. Juni 2017.")})
+    site_repo.write({"docs/de/policy.md": DE.replace("Fassung vom Juni 2017.",
+                                                     "Fassung vom 28. Juni 2017.")
+                     .replace("sicheren Server", "Server in der EU")})
+    assert problems(site_repo) == [
+        "docs/de/policy.md:3: the uncommitted change to the text has no new change summary. "
+        "Fix: write what changed, in one or two sentences, in the 'summary:' field of the "
+        "front matter, in the same pull request."]
+
+
 def test_outside_git_the_summaries_are_skipped_with_a_note(tmp_path):
     for name, content in site_files(de_policy=DE, en_policy=EN).items():
         target = tmp_path / name
