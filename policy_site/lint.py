@@ -29,7 +29,7 @@ from . import frontmatter, reports, translations
 from .errors import PolicySiteError
 from .history import NotAGitCheckout
 from .site import Site
-from .versions import SUMMARY_FIELD, Version, reader_view
+from .versions import SUMMARY_FIELD, reader_view
 
 KNOWN_FIELDS: dict[str, str] = {
     "title": "the page's title (shown, and in the browser tab)",
