@@ -101,7 +101,30 @@ def load(options: dict[str, Any] | None, *, root: Path, languages: list[str],
         report_types=root / options.get("report_types", "data/report-types.yml"),
         strings=root / options.get("strings", "data/strings.yml"),
         contact=Contact(email, tuple(str(x) for x in postal), contact.get("helpdesk_url")),
-        preview=bool(options.get("preview", False)) or preview,
-        archive=bool(options.get("archive", True)),
-        cache_dir=str(options.get("cache_dir", ".cache/policy-site")),
+        preview=_flag(options, "preview", False, where) or preview,
+        archive=_flag(options, "archive", True, where),
+        cache_dir=_cache_dir(options.get("cache_dir", ".cache/policy-site"), where),
     )
+
+
+def _flag(options: dict[str, Any], name: str, default: bool, where: str) -> bool:
+    """A yes/no setting. Only YAML's true or false: `bool("no")` is True, and a quoted
+    "false" would silently turn the archive off or the preview on."""
+    value = options.get(name, default)
+    if not isinstance(value, bool):
+        raise PolicySiteError(f"extra.policies.{name}: {value!r} is not true or false.",
+                              path=where, fix=f"write '{name}: true' or '{name}: false', "
+                                              "without quotes.")
+    return value
+
+
+def _cache_dir(value: Any, where: str) -> str:
+    """The cache folder, or 'off'. YAML reads an unquoted `off` as false: that is 'off' too,
+    not a folder named 'False'."""
+    if value is False or value == "off":
+        return "off"
+    if not isinstance(value, str) or not value.strip():
+        raise PolicySiteError(f"extra.policies.cache_dir: {value!r} is not a folder.",
+                              path=where, fix="name a folder relative to mkdocs.yml, e.g. "
+                                              "'.cache/policy-site', or write 'off'.")
+    return value
