@@ -1,7 +1,7 @@
 """Build cost at scale: how much our history costs on top of a plain MkDocs build.
 
 For each size (L languages, P policy pages, C commits) the script generates one synthetic
-repository (`benchmarks/generate.py`) and then builds it, in rounds, seven ways:
+repository (`benchmarks/generate.py`) and then builds it, in rounds, seven ways (eight with s):
 
   a  floor       plain MkDocs, the same current pages: no hook, no generated pages, no history
   g  floor+      a with the theme's compiled templates kept (Jinja's bytecode cache, which our
@@ -16,16 +16,18 @@ repository (`benchmarks/generate.py`) and then builds it, in rounds, seven ways:
   s  one-cpu     d with POLICY_SITE_JOBS=1: every page made in the build's own process, no
                  worker ahead. Not run unless asked for (`--variants agds`): it shows what
                  the build's work costs when nothing of it overlaps MkDocs's own, which is
-                 what the growth of d's time above a cannot show on two CPUs (README)
+                 what the growth of d's time above a cannot show on two CPUs (README).
+                 It starts from no cache, as d does, so it runs last in a round, after e and
+                 f have used what d left
 
 a, b and c list in the navigation only the files that exist (a and b have no change logs or
 feeds to link to, so their links to them only warn: they build without --strict). The report
 type pages, which our hook renders from data/report-types.yml, are current pages of the site:
 a, b and g get them as the Markdown files a plain MkDocs site would hold (written into docs/ for
 their builds only, then removed). a and b also leave out overrides/404.html, which shows our
-hook's texts. d and e build the generated site's own mkdocs.yml, with its `strict: true`.
+hook's texts. d, e, f and s build the generated site's own mkdocs.yml, with its `strict: true`.
 
-The rounds interleave the variants (a b c d e f, a b c d e f, …) so that a machine that slows
+The rounds interleave the variants (a g b c d e f, a g b c d e f, …) so that a machine that slows
 down mid-run slows all of them. Before each build the page cache is written out and dropped
 where the script may (as root on Linux; `--keep-page-cache` not to): see `settle`. Each
 build is its own `python -m mkdocs build -q` process;
@@ -619,7 +621,8 @@ def main(argv: list[str] | None = None) -> int:
                         metavar="L,P,C", help="sizes to build (2,3,50 3,10,500 5,20,2000)")
     parser.add_argument("--rounds", type=int, default=3, help="timed builds per variant (3)")
     parser.add_argument("--variants", default="agbcdef",
-                        help="which variants, in this order within a round (agbcdef)")
+                        help="which variants, in this order within a round (agbcdef; s, "
+                             "when asked for, always last)")
     parser.add_argument("--seed", type=int, default=2017, help="seed of the generated repositories")
     parser.add_argument("--out", type=Path, default=HERE / "results",
                         help="folder for latest.json and latest.md (benchmarks/results)")
@@ -638,6 +641,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="do not drop the page cache before each build (see settle())")
     args = parser.parse_args(argv)
     variants = "".join(dict.fromkeys(args.variants))
+    variants = variants.replace("s", "") + "s" * ("s" in variants)  # last: see the docstring
     if not variants or set(variants) - set(VARIANTS):
         parser.error(f"--variants takes letters of {''.join(VARIANTS)}")
     if args.rounds < 1:
