@@ -65,6 +65,24 @@ def test_crash_report_names_the_sensitive_items(real):
         assert word in page
 
 
+@pytest.mark.parametrize("lang, yes, not_stated, no", [("de", "Ja", "Keine Angabe", "Nein"),
+                                                       ("en", "Yes", "Not stated", "No")])
+def test_what_the_statement_does_not_call_sensitive_is_not_called_safe(real, lang, yes,
+                                                                       not_stated, no):
+    """An item without a `sensitive:` note is 'not stated', never 'no': the statement says
+    nothing about user access logs, and a customer must not read that they are harmless."""
+    catalog = reports.load(ROOT / "data/report-types.yml", LANGUAGES)
+    for page in ("reports/server-report/", "reports/crash-report/", "reports/"):
+        html = real.html(url(lang, page))
+        cells = [re.sub(r"<[^>]+>", "", cell).strip()
+                 for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
+        assert no not in cells, page
+        assert not_stated in cells and (page == "reports/" or yes in cells), page
+    rows = re.findall(r"<tr>(.*?)</tr>", real.html(url(lang, "reports/server-report/")), re.S)
+    logs = next(row for row in rows if catalog.items["user-access-logs"].name[lang] in row)
+    assert not_stated in logs
+
+
 # Attributes and CSS that make a browser fetch something (links to read are fine).
 _LOADING = [
     re.compile(r'<link\b[^>]*\bhref="(?P<url>[^"]+)"', re.I),
