@@ -39,6 +39,10 @@ def test_404_page_per_language(real):
     assert "Seite nicht gefunden" in real.html("404.html")
     assert "Page not found" in real.html("en/404.html")
     assert '<html lang="en"' in real.html("en/404.html")
+    # A reader who followed an old link finds the versions: the change log is a link.
+    assert re.search(r'<a href="[^"]*/policy/changes/">Frühere Fassungen', real.html("404.html"))
+    assert re.search(r'<a href="[^"]*/en/policy/changes/">Earlier versions',
+                     real.html("en/404.html"))
 
 
 def test_policy_shows_the_imported_date(real):
