@@ -340,13 +340,13 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
             continue
         starts.append(i)
     found: list[Version] = []
+    live: Version | None = None  # the first version dated by its own commit, not imported
     previous_field: str | None = None
     for n, start in enumerate(starts):
         rev = revisions[start]
         end = starts[n + 1] - 1 if n + 1 < len(starts) else len(revisions) - 1
         published, imported = version_date(rev, tz)
         day = dates.local_day(published, tz)
-        live = next((v for v in found if not v.imported), None)
         if imported and live is not None:
             # Old texts are imported before the page changes here; a `Published:` on a
             # later change would date it before it was merged, which readers cannot check.
@@ -377,6 +377,8 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
             title=own.title, sha256=own.sha256, translation_of=own.translation_of,
         ))
         previous_field = summary_now
+        if live is None and not imported:
+            live = found[-1]
     return tuple(found)
 
 
