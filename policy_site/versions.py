@@ -399,6 +399,8 @@ def latest_version(revisions: Sequence[Revision], tz: ZoneInfo,
         rev = revisions[i]
         if i == 0 or (view(i) != view(i - 1) and not is_editorial(rev)):
             published, imported = version_date(rev, tz)
+            if imported and i > 0:  # allowed after other imports only, which build_versions checks
+                return build_versions(revisions, tz, facts)[-1]
             day = dates.local_day(published, tz)
             own = facts.of(rev)
             return Version(source=revisions[-1].path, number=0, slug=day.isoformat(),

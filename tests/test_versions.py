@@ -132,6 +132,16 @@ def test_a_published_date_on_a_change_to_a_published_page_fails(declared):
     with pytest.raises(PolicySiteError, match=rf"commit 222222222222 declares 'Published: {declared}' for a change to a page published here since 2020-01-01 \(commit 111111111111\)") as caught:
         build_versions(revs, BERLIN)
     assert "remove the 'Published:' line" in str(caught.value)
+    with pytest.raises(PolicySiteError, match=r"declares 'Published: .*' for a change"):
+        latest_version(revs, BERLIN)  # a build with dates only refuses it too
+
+
+def test_the_newest_of_several_imported_texts_is_the_latest_version():
+    revs = revisions(
+        ("2020-01-01T10:00:00+00:00", "Import\n\nPublished: 2015-03-01", page("a")),
+        ("2020-01-01T11:00:00+00:00", "Import\n\nPublished: 2017-06-28", page("b")),
+    )
+    assert latest_version(revs, BERLIN).slug == "2017-06-28"
 
 
 def _reader_view_line_by_line(text: str) -> str:
