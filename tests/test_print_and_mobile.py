@@ -38,7 +38,8 @@ _OVERFLOW = """scripts => {
             if (e.closest('.visually-hidden')) continue;
             const r = e.getBoundingClientRect();
             if (r.left < 0 || r.right > width + 0.5) {
-                out.push(`${e.tagName} "${e.textContent.trim().slice(0, 30)}" at ${r.left}..${r.right}`);
+                const text = e.textContent.trim().slice(0, 30);
+                out.push(`${e.tagName} "${text}" at ${r.left}..${r.right}`);
             }
         }
         for (const cell of table.querySelectorAll('th, td')) {
@@ -89,10 +90,11 @@ def _shown(page, selector: str) -> list[str]:
 
 
 def _print_pages():
-    for lang, prefix in LANGUAGES:
+    for _, prefix in LANGUAGES:
         for path in ["", "policy/", "policy/versions/{old}/", "policy/changes/", "reports/",
                      "reports/server-report/", "contact/"]:
-            yield pytest.param("real", prefix + path, id=(prefix + path).replace("{old}", "old") or "/")
+            yield pytest.param("real", prefix + path,
+                               id=(prefix + path).replace("{old}", "old") or "/")
         yield pytest.param("redline", prefix + "policy/versions/{new}/changes/",
                            id=f"{prefix}policy/versions/new/changes/")
 
@@ -136,7 +138,8 @@ def test_print_leaves_out_the_feedback_form_with_its_heading(browser, served, la
             let start = form;
             while (start.tagName !== 'H2') start = start.previousElementSibling;
             const all = [];
-            for (let e = start; e && (e === start || e.tagName !== 'H2'); e = e.nextElementSibling) {
+            for (let e = start; e && (e === start || e.tagName !== 'H2');
+                 e = e.nextElementSibling) {
                 all.push(e);
             }
             all.forEach((e, i) => e.dataset.testSection = i);
