@@ -401,9 +401,15 @@ def on_template_context(context, template_name: str, config: MkDocsConfig):
 
 
 def on_page_context(context, page: Page, config: MkDocsConfig, nav):
-    """Give templates the feed of the page's language (linked from every page's head)."""
+    """Give templates the feed of the page's language (linked from every page's head), and
+    on a policy page the permanent address of the version it shows (printed on paper)."""
     lang = _language(config)
     context["policy_feed_url"] = posixpath.join(_build.settings.url_prefix(lang), "feed.xml")
+    inner = _page_path(page.file, lang)
+    doc = next((d for d in _docs(lang) if d.page == inner and d.current), None)
+    context["policy_permanent_url"] = (
+        config.site_url + doc.version_url(doc.current)
+        if doc is not None and _build.settings.archive and config.site_url else None)
     return context
 
 
