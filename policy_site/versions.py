@@ -163,19 +163,27 @@ def _says_editorial(found: dict[str, str]) -> bool:
 def commit_trailers(rev: Revision) -> dict[str, str]:
     """What the commit of `rev` declares, its merged branch included.
 
-    A merge is editorial when it says so or when every commit it brings in does; it is
-    published on a `Published:` day it declares or, failing that, the earliest one declared
-    in the commits it brings in.
+    A merge is editorial when it says so or when every commit it brings in does. It is
+    published on the one `Published:` day that it or the commits it brings in declare.
+    Main sees a merge as one revision, with one text: two days declared there (two old texts
+    imported in one pull request, or one message with two lines) would date that text by a
+    guess, so they stop the build.
     """
     own = trailers(rev.message)
-    if not rev.merged:
-        return own
-    merged = [trailers(m) for m in rev.merged]
-    if "editorial" not in own and all(_says_editorial(t) for t in merged):
-        own["editorial"] = "yes"
-    declared = sorted(t["published"] for t in merged if "published" in t)
-    if "published" not in own and declared:
+    declared = sorted({m.group(2) for message in (rev.message, *rev.merged)
+                       for m in _TRAILER.finditer(message) if m.group(1).lower() == "published"})
+    if len(declared) > 1:
+        raise PolicySiteError(
+            f"commit {rev.commit[:12]}" + (" and the commits it merges" if rev.merged else "")
+            + f" declare more than one 'Published:' day ({', '.join(declared)}); the text "
+            "it leaves cannot have been published on all of them.", path=rev.path,
+            fix="import each old text in a pull request of its own, oldest first, with one "
+                "'Published:' line. If the commit is already on main, ask a developer.")
+    if declared:
         own["published"] = declared[0]
+    if rev.merged and "editorial" not in own and all(
+            _says_editorial(trailers(m)) for m in rev.merged):
+        own["editorial"] = "yes"
     return own
 
 
@@ -351,9 +359,12 @@ def build_versions(revisions: Sequence[Revision], tz: ZoneInfo,
             # Old texts are imported before the page changes here; a `Published:` on a
             # later change would date it before it was merged, which readers cannot check.
             raise PolicySiteError(
-                f"commit {rev.commit[:12]} declares 'Published: {day.isoformat()}' for a "
-                f"change to a page published here since {live.day.isoformat()} (commit "
-                f"{live.commit[:12]}); the change would be dated before it was merged.",
+                f"commit {rev.commit[:12]}" + (" (in a commit it merges)" if rev.merged and
+                                               not trailers(rev.message).get("published")
+                                               else "")
+                + f" declares 'Published: {day.isoformat()}' for a change to a page published "
+                f"here since {live.day.isoformat()} (commit {live.commit[:12]}); the change "
+                "would be dated before it was merged.",
                 path=rev.path,
                 fix="remove the 'Published:' line from the commit message (with Squash and "
                     "merge: from its Extended description); only the commits that import a "
@@ -400,7 +411,7 @@ def latest_version(revisions: Sequence[Revision], tz: ZoneInfo,
         if i == 0 or (view(i) != view(i - 1) and not is_editorial(rev)):
             published, imported = version_date(rev, tz)
             if imported and i > 0:  # allowed after other imports only, which build_versions checks
-                return build_versions(revisions, tz, facts)[-1]
+                build_versions(revisions, tz, facts)
             day = dates.local_day(published, tz)
             own = facts.of(rev)
             return Version(source=revisions[-1].path, number=0, slug=day.isoformat(),

@@ -362,6 +362,24 @@ def test_a_merged_change_is_dated_when_it_was_merged(site: Repo):
     assert 'datetime="2022-02-02"' in stamp(build, "policy/")
 
 
+def test_two_old_texts_imported_in_one_merged_pull_request_fail(repo: Repo):
+    """Main sees the merge as one text: it must not take the older text's day."""
+    repo.commit("Start", "2020-01-01T10:00:00+00:00", {"README.txt": "x"})
+    git(repo.path, "checkout", "-q", "-b", "imports")
+    repo.commit("Import 2015\n\nPublished: 2015-03-01", "2020-01-02T10:00:00+00:00",
+                site_files(de_policy=de(summary="2015."), en_policy=en(summary="2015.")))
+    repo.commit("Import 2017\n\nPublished: 2017-06-28", "2020-01-03T10:00:00+00:00",
+                {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="2017."),
+                 "docs/en/policy.md": en(summary="2017.", translation_of="2017-06-28")})
+    git(repo.path, "checkout", "-q", "main")
+    merge(repo, "imports", "Merge pull request #1", "2020-01-04T10:00:00+00:00")
+    build = build_site(repo.path)
+    assert not build.ok
+    assert ("and the commits it merges declare more than one 'Published:' day (2015-03-01, "
+            "2017-06-28)") in build.log
+    assert "import each old text in a pull request of its own" in build.log
+
+
 def test_unreadable_history_fails_naming_the_commit(site: Repo):
     sha = site.commit("Change", "2022-01-01T12:00:00+00:00",
                       {"docs/de/policy.md": de(DE_BODY + "\n\nNeu.", summary="Neu.")})

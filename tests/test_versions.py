@@ -136,12 +136,51 @@ def test_a_published_date_on_a_change_to_a_published_page_fails(declared):
         latest_version(revs, BERLIN)  # a build with dates only refuses it too
 
 
+def test_two_published_days_on_one_revision_fail():
+    """Main sees a merge as one text: two old texts imported in one pull request (merged with
+    a merge commit), or two lines in one message, would date it by a guess."""
+    import dataclasses
+
+    from policy_site.errors import PolicySiteError
+
+    add, merge = revisions(
+        ("2020-01-01T10:00:00+00:00", "Add", page("a")),
+        ("2020-01-02T10:00:00+00:00", "Merge pull request #1", page("b")),
+    )
+    merge = dataclasses.replace(merge, merged=("Import\n\nPublished: 2015-03-01",
+                                               "Import\n\nPublished: 2017-06-28"))
+    with pytest.raises(PolicySiteError, match=r"commit 222222222222 and the commits it merges "
+                                              r"declare more than one 'Published:' day "
+                                              r"\(2015-03-01, 2017-06-28\)"):
+        build_versions((add, merge), BERLIN)
+    (both,) = revisions(("2020-01-01T10:00:00+00:00",
+                         "Import\n\nPublished: 2015-03-01\nPublished: 2017-06-28", page("a")))
+    with pytest.raises(PolicySiteError, match=r"commit 111111111111 declare more than one"):
+        build_versions((both,), BERLIN)
+
+
+def test_a_backdated_change_in_a_merged_commit_names_the_merge():
+    import dataclasses
+
+    from policy_site.errors import PolicySiteError
+
+    add, merge = revisions(
+        ("2020-01-01T10:00:00+00:00", "Add", page("a")),
+        ("2020-02-01T10:00:00+00:00", "Merge pull request #2", page("b")),
+    )
+    merge = dataclasses.replace(merge, merged=("Change\n\nPublished: 2020-01-15",))
+    with pytest.raises(PolicySiteError, match=r"commit 222222222222 \(in a commit it merges\) "
+                                              r"declares 'Published: 2020-01-15'"):
+        build_versions((add, merge), BERLIN)
+
+
 def test_the_newest_of_several_imported_texts_is_the_latest_version():
     revs = revisions(
         ("2020-01-01T10:00:00+00:00", "Import\n\nPublished: 2015-03-01", page("a")),
         ("2020-01-01T11:00:00+00:00", "Import\n\nPublished: 2017-06-28", page("b")),
     )
-    assert latest_version(revs, BERLIN).slug == "2017-06-28"
+    latest = latest_version(revs, BERLIN)
+    assert (latest.slug, latest.number, latest.commit) == ("2017-06-28", 0, revs[1].commit)
 
 
 def _reader_view_line_by_line(text: str) -> str:
