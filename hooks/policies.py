@@ -131,8 +131,9 @@ def _read(config: MkDocsConfig) -> _Build:
                          preview=os.environ.get(PREVIEW_ENV, "") not in ("", "0"),
                          where=config.config_file_path)
     docs_dir = Path(config.docs_dir)
-    cache_dir = os.environ.get(CACHE_ENV, site.cache_dir)
-    cache_dir = root / cache_dir if cache_dir and cache_dir != "off" else None
+    cache_dir = (settings.cache_folder(os.environ[CACHE_ENV], CACHE_ENV)
+                 if CACHE_ENV in os.environ else site.cache_dir)
+    cache_dir = root / cache_dir if cache_dir != "off" else None
     try:
         hist = history.read_history(root, docs_dir,
                                     log_cache=cache_dir / "log.txt" if cache_dir else None)

@@ -103,7 +103,8 @@ def load(options: dict[str, Any] | None, *, root: Path, languages: list[str],
         contact=Contact(email, tuple(str(x) for x in postal), contact.get("helpdesk_url")),
         preview=_flag(options, "preview", False, where) or preview,
         archive=_flag(options, "archive", True, where),
-        cache_dir=_cache_dir(options.get("cache_dir", ".cache/policy-site"), where),
+        cache_dir=cache_folder(options.get("cache_dir", ".cache/policy-site"),
+                               "extra.policies.cache_dir", where),
     )
 
 
@@ -118,13 +119,13 @@ def _flag(options: dict[str, Any], name: str, default: bool, where: str) -> bool
     return value
 
 
-def _cache_dir(value: Any, where: str) -> str:
-    """The cache folder, or 'off'. YAML reads an unquoted `off` as false: that is 'off' too,
-    not a folder named 'False'."""
-    if value is False or value == "off":
+def cache_folder(value: Any, name: str, where: str | None = None) -> str:
+    """The cache folder `name` (the setting, or the environment variable) gives, or 'off'.
+    YAML reads an unquoted `off` as false: that is 'off' too, not a folder named 'False'."""
+    if value is False or (isinstance(value, str) and value.strip().lower() == "off"):
         return "off"
     if not isinstance(value, str) or not value.strip():
-        raise PolicySiteError(f"extra.policies.cache_dir: {value!r} is not a folder.",
-                              path=where, fix="name a folder relative to mkdocs.yml, e.g. "
-                                              "'.cache/policy-site', or write 'off'.")
+        raise PolicySiteError(f"{name}: {value!r} is not a folder.", path=where,
+                              fix="name a folder relative to mkdocs.yml, e.g. "
+                                  "'.cache/policy-site', or write 'off'.")
     return value

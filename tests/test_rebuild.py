@@ -137,6 +137,16 @@ def test_a_wrong_number_of_processes_names_the_variable(repo: Repo, tmp_path: Pa
     assert "POLICY_SITE_JOBS" in build.log and "whole number" in build.log
 
 
+def test_the_cache_variable_is_checked_like_the_setting(repo: Repo):
+    _two_policies(repo)
+    build = build_site(repo.path, env={"POLICY_SITE_CACHE": ""})
+    assert not build.ok
+    assert "POLICY_SITE_CACHE: '' is not a folder." in build.log
+    build = build_site(repo.path, env={"POLICY_SITE_CACHE": "OFF"})
+    assert build.ok, build.log
+    assert not (repo.path / "OFF").exists() and not (repo.path / ".cache").exists()
+
+
 def test_an_old_version_loses_its_link_when_the_page_is_gone_warm_or_cold(repo: Repo,
                                                                          tmp_path: Path):
     files = site_files(de_policy=policy("Datenschutz", "Siehe [den Anhang](anhang.md).",

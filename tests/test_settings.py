@@ -23,6 +23,7 @@ def load(text: str) -> settings.Settings:
     ("", ".cache/policy-site"),
     ("cache_dir: off", "off"),  # YAML reads an unquoted off as false
     ("cache_dir: 'off'", "off"),
+    ("cache_dir: 'OFF'", "off"),
     ("cache_dir: build/cache", "build/cache"),
 ])
 def test_the_cache_folder_or_off(text, cache_dir):
