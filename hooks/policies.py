@@ -393,7 +393,7 @@ def on_template_context(context, template_name: str, config: MkDocsConfig):
     context["policy_strings"] = _build.strings[lang].texts
     context["policy_prefix"] = site.url_prefix(lang)
     context["policy_changelogs"] = [
-        {"url": doc.changelog_url, "title": doc.current.title if doc.current else None}
+        {"url": doc.changelog_url, "title": (doc.current and doc.current.title) or doc.page}
         for doc in _docs(lang)] if site.archive else []
     context["policy_other_languages"] = [
         {"lang": other, "prefix": site.url_prefix(other), "strings": _build.strings[other].texts}
