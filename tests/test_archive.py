@@ -62,7 +62,7 @@ def test_every_version_has_a_permanent_page_with_its_text(history):
 def test_archive_notice_says_when_it_was_in_force(history):
     _, _, build = history
     old = build.text("policy/versions/2019-05-01/")
-    assert "Archivierte Fassung. Sie galt vom 1. Mai 2019 bis zum 1. März 2020." in old
+    assert "Archivierte Fassung. Sie galt vom 1. Mai 2019 bis zu ihrer Ablösung am 1. März 2020." in old
     assert "Aktuelle Fassung lesen" in old and "Änderungen an diesem Dokument" in old
     current = build.text("policy/versions/2020-03-01-2/")
     assert "Dies ist die aktuelle Fassung; sie gilt seit dem 1. März 2020." in current
