@@ -284,6 +284,12 @@ def _docs(lang: str) -> list[policies.PolicyDoc]:
     return [d for d in _build.docs if d.language == lang]
 
 
+def _doc_of(page: Page, lang: str) -> policies.PolicyDoc | None:
+    """The policy `page` shows, or None for any other page."""
+    inner = _page_path(page.file, lang)
+    return next((d for d in _docs(lang) if d.page == inner), None)
+
+
 def _page_path(f: File, lang: str) -> str:
     """'de/policy.md' -> 'policy.md': a page's path inside its language folder."""
     first, _, rest = f.src_uri.partition("/")
@@ -334,7 +340,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     text = _build.strings[lang]
     path = page.file.src_uri
     inner = _page_path(page.file, lang)
-    doc = next((d for d in _docs(lang) if d.page == inner), None)
+    doc = _doc_of(page, lang)
     current = next((d.current.slug for d in _docs(lang) if d.current), "-")
     blocks = {
         "contact-channels": lambda: pages.contact_channels(_build.settings.contact, text),
@@ -406,11 +412,11 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav):
     on a policy page the permanent address of the version it shows (printed on paper)."""
     lang = _language(config)
     context["policy_feed_url"] = posixpath.join(_build.settings.url_prefix(lang), "feed.xml")
-    inner = _page_path(page.file, lang)
-    doc = next((d for d in _docs(lang) if d.page == inner and d.current), None)
+    doc = _doc_of(page, lang)
     context["policy_permanent_url"] = (
         config.site_url + doc.version_url(doc.current)
-        if doc is not None and _build.settings.archive and config.site_url else None)
+        if doc is not None and doc.current and _build.settings.archive and config.site_url
+        else None)
     return context
 
 
