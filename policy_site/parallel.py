@@ -23,10 +23,19 @@ A cold build can start sooner (`Ahead`): while MkDocs renders the site on one CP
 other is idle. A worker forked as soon as the history is read makes what needs nothing of
 MkDocs (the redlines), until the build asks for what it has made: that comes back through
 a pipe, into the build's memory, before the page makers are forked.
+
+While workers run, the build's objects are frozen (`gc.freeze`): a worker's garbage
+collector would otherwise walk every object it inherited (the whole history, 700 MB at
+C=4000), which costs CPU and copies each memory page it touches, and the build's own
+collector would walk them again and again although they live to the end of the build.
+Measured at (5, 20, 4000): the collections of the three processes took 2.2 s of CPU, 1.3 s
+frozen. Both `run` and `Ahead.collect` unfreeze when their workers are done, so a process
+that goes on (a test, `mkdocs serve`) collects as before.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -72,6 +81,8 @@ def run(tasks: Sequence[tuple[int, Callable[[], None]]], jobs: int) -> None:
         loads[least] += size
         shares[least].append(task)
     workers: list[tuple[int, int]] = []
+    if len(shares) > 1:
+        gc.freeze()  # see the module's docstring
     try:
         for share in shares[1:]:
             workers.append(_fork(share))
@@ -79,6 +90,8 @@ def run(tasks: Sequence[tuple[int, Callable[[], None]]], jobs: int) -> None:
             task()
     finally:  # whatever happened here, no worker is left running or unreported
         failures = [failure for failure in map(_wait, workers) if failure]
+        if len(shares) > 1:
+            gc.unfreeze()
     if failures:
         raise PolicySiteError(
             "making archived pages failed in a worker process:\n" + "\n".join(failures),
@@ -137,7 +150,14 @@ class Ahead:
               make: Callable[[Any], tuple[Hashable, Any]]) -> Ahead:
         stop_reader, stop_writer = os.pipe()
         results_reader, results_writer = os.pipe()
-        pid = os.fork()
+        gc.freeze()  # until collect: see the module's docstring
+        try:
+            pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            for end in (stop_reader, stop_writer, results_reader, results_writer):
+                os.close(end)
+            raise
         if pid == 0:  # the worker
             status = 1
             try:
@@ -180,4 +200,5 @@ class Ahead:
             made = {}
         finally:
             _, status = os.waitpid(self._pid, 0)
+            gc.unfreeze()
         return made if os.waitstatus_to_exitcode(status) == 0 else {}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Repo, build_site, git, policy, site_files
+from policy_site.errors import PolicySiteError
 from policy_site.kept import HIDDEN, KeptArchive, KeptFolder
 
 FRESH = {"POLICY_SITE_CACHE": "off", "POLICY_SITE_JOBS": "1"}
@@ -228,6 +229,33 @@ def test_work_made_ahead_comes_back_or_is_left_to_the_build():
         raise ValueError(n)
 
     assert Ahead.start(range(3), fails).collect() == {}
+
+
+def test_workers_leave_nothing_frozen(tmp_path: Path):
+    """The build's objects are frozen for the garbage collector only while workers run: a
+    process that goes on after them (a test, `mkdocs serve`) collects everything again."""
+    import gc
+
+    from policy_site import parallel
+
+    assert gc.get_freeze_count() == 0
+    ahead = parallel.Ahead.start(range(5), lambda n: (n, n))
+    assert gc.get_freeze_count() > 0
+    assert ahead.collect() == {n: n for n in range(5)}
+    assert gc.get_freeze_count() == 0
+
+    def write(n: int) -> None:
+        (tmp_path / f"{n}.txt").write_text(str(n), encoding="utf-8")
+
+    parallel.run([(1, lambda n=n: write(n)) for n in range(4)], jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.txt", "1.txt", "2.txt", "3.txt"]
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(PolicySiteError, match="ZeroDivisionError"):  # failed in the worker
+        parallel.run([(1, lambda: None), (1, lambda: 1 / 0)], jobs=2)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(ZeroDivisionError):  # failed in this process
+        parallel.run([(1, lambda: 1 / 0), (1, lambda: None)], jobs=2)
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_kept_part_is_made_again_when_missing_or_cut_short(tmp_path: Path):
