@@ -210,6 +210,9 @@ class Run:
     """The machine's 1-minute load average when the build ended: above the number of CPUs,
     something else competed with it."""
     html_files: int | None = None
+    site_mib: float | None = None
+    """What the build wrote into the site folder (every file, in MiB): what it had to write,
+    whatever it cost to make it."""
     error: str | None = None
 
 
@@ -248,8 +251,18 @@ def build(repo: Path, config: Path, site: Path, *, timeout: float | None,
         tail = "\n".join(output.strip().splitlines()[-8:])
         run.error = f"killed after the timeout of {timeout:.0f} s" if killed else tail
     elif count:
-        run.html_files = sum(1 for _ in site.rglob("*.html"))
+        run.html_files, run.site_mib = _site_size(site)
     return run
+
+
+def _site_size(site: Path) -> tuple[int, float]:
+    """How many HTML files the site folder holds, and how many MiB all its files."""
+    html = size = 0
+    for folder, _, files in os.walk(site):
+        for name in files:
+            html += name.endswith(".html")
+            size += os.lstat(os.path.join(folder, name)).st_size
+    return html, size / 2**20
 
 
 TRASH = "trash"
@@ -360,6 +373,7 @@ class Result:
     median_cpu_seconds: float | None = None
     median_system_seconds: float | None = None
     html_files: int | None = None
+    site_mib: float | None = None
     error: str | None = None
 
 
@@ -416,7 +430,7 @@ def run_size(size: Size, variants: str, rounds: int, work: Path, *, seed: int, s
             result.median_cpu_seconds = statistics.median(r.cpu_seconds for r in ok)
             result.median_system_seconds = statistics.median(r.system_seconds for r in ok)
             result.max_rss_mib = max(r.max_rss_mib for r in ok)
-            result.html_files = ok[0].html_files
+            result.html_files, result.site_mib = ok[0].html_files, ok[0].site_mib
             if v == "a":
                 floor, floor_cpu = result.median_seconds, result.median_cpu_seconds
             if v == "g":
@@ -536,8 +550,8 @@ def markdown(report: dict) -> str:
         f"peak memory ≤ {MEMORY_TARGET_MIB} MiB.",
         "",
         "| L, P, C | variant | median wall s | × a | × g | median CPU s | CPU × a "
-        "| peak RSS MiB | HTML files | target (on wall time, × a) |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| peak RSS MiB | HTML files | site MiB | target (on wall time, × a) |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for entry in report["sizes"]:
         s = entry["size"]
@@ -545,7 +559,7 @@ def markdown(report: dict) -> str:
         for v, r in entry["variants"].items():
             if r["error"]:
                 error = r["error"].strip().splitlines()[-1] if r["error"].strip() else "failed"
-                lines.append(f"| {label} | {v} | failed | | | | | | | {error.replace('|', '/')} |")
+                lines.append(f"| {label} | {v} | failed | | | | | | | | {error.replace('|', '/')} |")
                 continue
             lines.append(
                 f"| {label} | {v} | {r['median_seconds']:.2f} | "
@@ -555,6 +569,7 @@ def markdown(report: dict) -> str:
                 + (f"{r['cpu_ratio']:.2f}" if r.get("cpu_ratio") is not None else "") + " | "
                 + f"{r['max_rss_mib']:.0f} | "
                 + f"{r['html_files'] if r['html_files'] is not None else ''} | "
+                + (f"{r['site_mib']:.0f}" if r.get("site_mib") is not None else "") + " | "
                 + f"{_target(v, r, s)} |")
     loads = [run["load_average"] for e in report["sizes"] for r in e["variants"].values()
              for run in r["runs"] if run.get("load_average")]
@@ -575,8 +590,10 @@ def growth_lines(report: dict) -> list[str]:
     """The issue's growth target, for sizes of the same L and P whose C doubles: how many
     times the time above a grows, for d (and s, d in one process, when it ran), on wall time,
     on CPU time, and on user CPU time (CPU without the kernel's part: writing the site, page
-    faults)."""
-    above: dict[tuple[str, int, int], list[tuple[int, float, float, float]]] = {}
+    faults); and how many times the site it wrote grew. The site is what the pages must
+    show: a version compared with the current one shows more the further back it is, so the
+    site can grow more than twice, and so can any work that is in proportion to it."""
+    above: dict[tuple[str, int, int], list[tuple[int, float, float, float, float | None]]] = {}
     for entry in report["sizes"]:
         s, variants = entry["size"], entry["variants"]
         a = variants.get("a")
@@ -590,18 +607,21 @@ def growth_lines(report: dict) -> list[str]:
                     - (a["median_cpu_seconds"] - a["median_system_seconds"]))
             above.setdefault((v, s["languages"], s["pages"]), []).append(
                 (s["commits"], ours["median_seconds"] - a["median_seconds"],
-                 ours["median_cpu_seconds"] - a["median_cpu_seconds"], user))
+                 ours["median_cpu_seconds"] - a["median_cpu_seconds"], user,
+                 ours.get("site_mib")))
     lines = []
     for (v, languages, pages), rows in above.items():
-        rows.sort()
-        for (c1, *low), (c2, *high) in zip(rows, rows[1:], strict=False):
+        rows.sort(key=lambda row: row[0])
+        for (c1, *low, site1), (c2, *high, site2) in zip(rows, rows[1:], strict=False):
             if c2 != 2 * c1:
                 continue
             wall, cpu, user = (h / lo if lo > 0 else float("nan")
                                for h, lo in zip(high, low, strict=True))
+            site = (f"; the site {site1:.0f} → {site2:.0f} MiB, {site2 / site1:.2f}×"
+                    if site1 and site2 else "")
             lines.append(f"- ({languages}, {pages}, {c1} → {c2}): {v} − a {low[0]:.2f} → "
                          f"{high[0]:.2f} s, **{wall:.2f}×** on wall time (target ≤ 2×); "
-                         f"CPU {cpu:.2f}×, user CPU {user:.2f}×.")
+                         f"CPU {cpu:.2f}×, user CPU {user:.2f}×{site}.")
     return ["", "Growth, doubling C (time above a):", *lines] if lines else []
 
 

@@ -106,6 +106,7 @@ def test_the_runner_generates_builds_and_reports(tmp_path: Path):
     # d builds the archive, the redlines and the change logs that a leaves out; f builds
     # the same into a new folder from the cache d left.
     assert full["html_files"] > floor["html_files"]
+    assert full["site_mib"] > floor["site_mib"] > 0
     ci = size["variants"]["f"]
     assert ci["error"] is None and ci["html_files"] == full["html_files"]
     table = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
@@ -121,21 +122,21 @@ def test_growth_is_reported_for_sizes_whose_history_doubles():
     finally:
         sys.path.remove(str(BENCH))
 
-    def variant(wall, cpu, system):
+    def variant(wall, cpu, system, site=None):
         return {"error": None, "median_seconds": wall, "median_cpu_seconds": cpu,
-                "median_system_seconds": system}
+                "median_system_seconds": system, "site_mib": site}
 
     def size(commits, d, s=None):
         variants = {"a": variant(3.0, 3.0, 0.5), "d": variant(*d)}
         return {"size": {"languages": 5, "pages": 20, "commits": commits},
                 "variants": variants | ({"s": variant(*s)} if s else {})}
 
-    report = {"sizes": [size(1000, (7.0, 13.0, 2.0), (13.0, 13.0, 2.0)),
-                        size(2000, (12.0, 23.0, 3.0), (22.0, 23.0, 3.0)),
+    report = {"sizes": [size(1000, (7.0, 13.0, 2.0, 400.0), (13.0, 13.0, 2.0)),
+                        size(2000, (12.0, 23.0, 3.0, 820.0), (22.0, 23.0, 3.0)),
                         size(3000, (99.0, 99.0, 9.0))]}
     assert run.growth_lines(report) == [
         "", "Growth, doubling C (time above a):",
         "- (5, 20, 1000 → 2000): d − a 4.00 → 9.00 s, **2.25×** on wall time (target ≤ 2×); "
-        "CPU 2.00×, user CPU 2.06×.",
+        "CPU 2.00×, user CPU 2.06×; the site 400 → 820 MiB, 2.05×.",
         "- (5, 20, 1000 → 2000): s − a 10.00 → 19.00 s, **1.90×** on wall time (target ≤ 2×); "
         "CPU 2.00×, user CPU 2.06×."]
