@@ -34,8 +34,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp
 
-from policy_site import (archive, feeds, history, manifest, pages, parallel, policies, render,
-                         reports, search_index, settings, sitemaps, strings, translations)
+from policy_site import (archive, feeds, frontmatter, history, manifest, pages, parallel,
+                         policies, render, reports, search_index, settings, sitemaps, strings,
+                         translations)
 from policy_site.cache import PageCache
 from policy_site.archive_output import ArchiveOutput
 from policy_site.kept import KeptArchive
@@ -76,9 +77,35 @@ class _Build:
     renderer: MarkdownRenderer | None = None
     ahead: parallel.Ahead | None = None
     """The worker making the redlines of a cold build while MkDocs renders (see _start_ahead)."""
+    decoded: set[str] = field(default_factory=set)
+    """The pages' files found to be UTF-8 (each is checked once, not once per language)."""
     html: dict[str, str] = field(default_factory=dict)
     """Page URL -> the HTML that replaces the page's marker (pages.HTML_MARKER) once Markdown
     has rendered it: a generated page's list, a policy page's stamp and banner."""
+
+
+
+def _plugin_error(exc: PolicySiteError) -> PluginError:
+    """The error for MkDocs, naming the file from the folder the build runs in (as MkDocs
+    and the lint name them), not from the root of the file system."""
+    if exc.path and os.path.isabs(exc.path):
+        try:
+            exc.path = Path(exc.path).relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            pass  # outside that folder: the whole path says where
+    return PluginError(str(exc))
+
+
+def _reported(event):
+    """An event whose PolicySiteError reaches MkDocs as a PluginError: the build stops with
+    the message (file, line, fix), not with a traceback."""
+    @functools.wraps(event)
+    def reporting(*args, **kwargs):
+        try:
+            return event(*args, **kwargs)
+        except PolicySiteError as exc:
+            raise _plugin_error(exc) from exc
+    return reporting
 
 
 _build: _Build | None = None
@@ -112,7 +139,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _build = _read(config)
         _build.ahead = _start_ahead()
     except PolicySiteError as exc:
-        raise PluginError(str(exc)) from exc
+        raise _plugin_error(exc) from exc
     _add_report_pages_to_nav(config, _build.catalog)
     if not _build.settings.archive and config.nav:  # no change log is built: not in the nav
         changelogs = {d.changelog_url[len(d.prefix):].rstrip("/") + ".md" for d in _build.docs}
@@ -154,6 +181,8 @@ def _read(config: MkDocsConfig) -> _Build:
             path=config.config_file_path,
             fix=f"set extra.policies.cache_dir or {CACHE_ENV} to a folder the build can "
                 "write, or to 'off' to keep nothing between builds.") from exc
+    policies.check_pages(site, docs_rel, lambda lang, page: (docs_dir / lang / page).is_file(),
+                         where=config.config_file_path)
     facts = FactStore(cache_dir / "facts.json" if cache_dir else None)
     kept = KeptArchive(Path(config.site_dir), cache_dir / "kept.json" if cache_dir else None)
     docs = policies.policy_docs(hist, site, docs_rel, facts)
@@ -218,6 +247,7 @@ def _add_report_pages_to_nav(config: MkDocsConfig, catalog: reports.Catalog) -> 
     nav[at:at] = [r.page for r in catalog.report_types.values()]
 
 
+@_reported
 def on_pre_build(config: MkDocsConfig) -> None:
     # Warnings go out here, inside the build, where `--strict` counts them (not in
     # on_config), and once per build rather than once per language.
@@ -230,11 +260,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 @event_priority(-110)
+@_reported
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     lang = _language(config)
     site, text = _build.settings, _build.strings[lang]
     prefix = site.url_prefix(lang)
     for f in files.documentation_pages():
+        if f.abs_src_path and f.abs_src_path not in _build.decoded:
+            # MkDocs stops on a file that is not UTF-8 with a traceback; this names the line.
+            frontmatter.decode(Path(f.abs_src_path).read_bytes(),
+                               posixpath.join(_build.docs_rel, f.src_uri))
+            _build.decoded.add(f.abs_src_path)
         _build.pages[(getattr(f, "locale", lang), _page_path(f, lang))] = f.url
     generated = pages.report_pages(_build.catalog, text, prefix)
     if site.archive:
@@ -335,10 +371,13 @@ def _counterpart_changelog(lang: str, doc: policies.PolicyDoc) -> str:
     return other.changelog_url if other else _build.settings.url_prefix(lang)
 
 
+@_reported
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     lang = _language(config)
     text = _build.strings[lang]
     path = page.file.src_uri
+    if frontmatter.unclosed(markdown):  # MkDocs took it for text: stop with where and why
+        frontmatter.parse(markdown, posixpath.join(_build.docs_rel, path))
     inner = _page_path(page.file, lang)
     doc = _doc_of(page, lang)
     current = next((d.current.slug for d in _docs(lang) if d.current), "-")
@@ -351,7 +390,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     try:
         markdown = pages.expand_inserts(markdown, f"{config.docs_dir}/{path}", blocks)
     except PolicySiteError as exc:
-        raise PluginError(str(exc)) from exc
+        raise _plugin_error(exc) from exc
     if getattr(page.file, "generated_by", None):
         return markdown
     # The stamp and the banner are HTML: they take the place of a marker once Markdown has
@@ -359,10 +398,11 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if doc is not None:
         html = pages.stamp(doc, text, page.url, links=_build.settings.archive)
         lag = translations.lag_for(doc, _build.docs, _build.settings.source_language,
-                                   translation_of=page.meta.get(translations.FIELD))
+                                   translation_of=page.meta.get(translations.FIELD),
+                                   uncommitted=doc.status is policies.Status.UNPUBLISHED)
         if lag is not None:
             html += "\n" + translations.banner(lag, text, page.url, links=_build.settings.archive)
-    elif page.meta.get("stamp"):  # a page that opts in to a "last updated" date
+    elif page.meta.get("stamp") is True:  # a page that opts in to a "last updated" date
         other = policies.page_doc(_build.history, _build.settings, _build.docs_rel, lang, inner,
                                      _build.facts)
         html = pages.stamp(other, text, page.url, links=False)
@@ -392,6 +432,7 @@ def on_build_error(error: Exception) -> None:
         _stop_ahead()
 
 
+@_reported
 def on_template_context(context, template_name: str, config: MkDocsConfig):
     """Give the theme's own pages (404) the site's words in the language being built."""
     lang = _language(config)
@@ -407,6 +448,7 @@ def on_template_context(context, template_name: str, config: MkDocsConfig):
     return context
 
 
+@_reported
 def on_page_context(context, page: Page, config: MkDocsConfig, nav):
     """Give templates the feed of the page's language (linked from every page's head), and
     on a policy page the permanent address of the version it shows (printed on paper)."""
@@ -436,6 +478,7 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
 
 
 @event_priority(-110)
+@_reported
 def on_post_build(config: MkDocsConfig) -> None:
     """Give each language its 404 page. Every language build writes the theme's 404.html at
     the site root; this runs after the i18n plugin's per-language builds, so the outer
@@ -505,7 +548,7 @@ def _write_archives(config: MkDocsConfig) -> None:
         jobs = parallel.jobs_wanted(pages_to_make, allowed=_command == "build")
         output.make(tasks, _build.docs, jobs)
     except PolicySiteError as exc:
-        raise PluginError(str(exc)) from exc
+        raise _plugin_error(exc) from exc
     finally:
         archive.made_ahead(None)  # the pages are written: let the redlines go
     if tasks:

@@ -81,6 +81,7 @@ def lint(site: Site, *, history: bool = True) -> Report:
     report = Report()
     files = _sources(site)
     generated = _generated_pages(site, report)
+    _check_strings(site, report)
     parsed: dict[Path, _Page] = {}
     for path in files:
         page = _read(site, path, report)
@@ -143,8 +144,8 @@ def _name(site: Site, path: Path) -> str:
 
 def _read(site: Site, path: Path, report: Report) -> _Page | None:
     name = _name(site, path)
-    text = path.read_text(encoding="utf-8", errors="replace")
     try:
+        text = frontmatter.decode(path.read_bytes(), name)
         source = frontmatter.parse(text, name)
     except PolicySiteError as exc:
         report.add(name, exc.line, _message(exc))
@@ -305,6 +306,20 @@ _INLINE_LINK = re.compile(
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", re.I)
+
+
+def _check_strings(site: Site, report: Report) -> None:
+    """The site's words (data/strings.yml), as the build reads them: a text missing in a
+    language, or a placeholder translated or dropped."""
+    try:
+        strings.load(site.settings.strings, site.languages)
+    except PolicySiteError as exc:
+        report.add(_name(site, Path(exc.path)) if exc.path else "mkdocs.yml", exc.line,
+                   _message(exc))
+
+
+_ANY_REPORT = "reports/*"
+"""In `_generated_pages` when the report types could not be read (reported on their own)."""
 
 
 def _generated_pages(site: Site, report: Report) -> set[str]:

@@ -60,7 +60,12 @@ def stamp(doc: PolicyDoc, strings: Strings, page_url: str, *, links: bool = True
     version = doc.current
     context: dict[str, object] = {"status": doc.status.value, "strings": strings.texts}
     if doc.status is Status.PUBLISHED and version is not None:
-        before, _, after = strings["last_updated"].partition("{date}")
+        before, found, after = strings["last_updated"].partition("{date}")
+        if not found:  # the date would not show: a wrong date is worse than a failed build
+            strings.format("last_updated")  # names the placeholder it has instead
+            raise PolicySiteError(f"the '{strings.language}' text of 'last_updated' has no "
+                                  "{date}: the page would show no date.", path=strings.source,
+                                  fix="write {date} where the date goes, in every language.")
         context.update(
             day=version.day, date_text=dates.long_date(version.day, strings.language),
             last_updated_before=before, last_updated_after=after,

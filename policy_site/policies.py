@@ -8,9 +8,11 @@ and hands them to the page generators.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from .errors import PolicySiteError
 from .history import History
 from .settings import Settings
 from .versions import FactStore, Version, build_versions, latest_version
@@ -87,6 +89,34 @@ def policy_docs(history: History | None, settings: Settings, docs_dir: str,
     facts = facts or FactStore()
     return [page_doc(history, settings, docs_dir, language, page, facts)
             for language in settings.languages for page in settings.pages]
+
+
+def check_pages(settings: Settings, docs_dir: str, exists: Callable[[str, str], bool], *,
+                where: str = "mkdocs.yml") -> None:
+    """Stop when a policy page that `extra.policies.pages` lists is missing from a language
+    folder. Its versions would be left out of the site without a word, and with them their
+    permanent addresses: a page renamed or moved without its setting, or deleted by mistake,
+    must not lose its archive.
+
+    Args:
+        docs_dir: the docs folder relative to the repository root (e.g. 'docs').
+        exists: whether a language's folder holds a page: (language, page) -> bool.
+        where: the configuration file, for the message.
+    """
+    for page in settings.pages:
+        missing = [posixpath.join(docs_dir, lang, page) for lang in settings.languages
+                   if not exists(lang, page)]
+        if not missing:
+            continue
+        raise PolicySiteError(
+            f"extra.policies.pages lists '{page}', but {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not there: the page's published versions "
+            "and their permanent addresses would be left out of the site.",
+            path=where,
+            fix=f"if you renamed or moved '{page}', rename it the same way in every language "
+                "and write its new name in extra.policies.pages (its versions follow it: git "
+                f"keeps the rename); if it was deleted by mistake, restore it "
+                f"(git checkout HEAD -- {missing[0]}).")
 
 
 def page_doc(history: History | None, settings: Settings, docs_dir: str, language: str,

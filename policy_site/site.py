@@ -50,8 +50,13 @@ class Site:
         return history_module.read_history(self.root, self.docs_dir)
 
     def policy_docs(self, hist: History) -> list[PolicyDoc]:
-        """Every policy page in every language, with its versions, as the build sees them."""
-        return policies.policy_docs(hist, self.settings, self.docs_rel(hist))
+        """Every policy page in every language, with its versions, as the build sees them
+        (and checked as the build checks them: `policies.check_pages`)."""
+        docs_rel = self.docs_rel(hist)
+        policies.check_pages(self.settings, docs_rel,
+                             lambda lang, page: (self.docs_dir / lang / page).is_file(),
+                             where=str(self.config_file))
+        return policies.policy_docs(hist, self.settings, docs_rel)
 
     def docs_rel(self, hist: History) -> str:
         """The docs folder relative to the repository root ('docs')."""

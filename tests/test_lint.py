@@ -96,6 +96,46 @@ def test_translation_of_must_name_a_version_and_only_in_translations(site_repo):
         "2017-06-28')."]
 
 
+def test_translation_of_a_day_without_a_version(site_repo):
+    site_repo.commit("Translation date", "2021-01-01T10:00:00+01:00", {
+        "docs/en/policy.md": EN.replace("translation_of: 2017-06-28", "translation_of: 2017-06-29")})
+    assert problems(site_repo) == [
+        "docs/en/policy.md:4: 'translation_of: 2017-06-29' names no version of "
+        "docs/de/policy.md: the German page did not change that day. Fix: write the date of "
+        "the German version this page translates (the newest is 2017-06-28; the others are "
+        "in its change log)."]
+    # Not committed yet: it may name the day of a source change that is not committed either.
+    site_repo.write({"docs/en/policy.md": EN.replace("translation_of: 2017-06-28",
+                                                     "translation_of: 2030-01-01")})
+    assert problems(site_repo) == []
+
+
+def test_a_file_that_is_not_utf8_or_has_an_unclosed_front_matter(site_repo):
+    site_repo.write({"docs/en/policy.md": EN.replace("All data", "Alle Daten: ä").encode("latin-1"),
+                     "docs/de/contact.md": "---\ntitle: Kontakt\n\n# Kontakt\n"})
+    assert problems(site_repo, history=False) == [
+        "docs/de/contact.md:1: the front matter that starts on line 1 is not closed: no '---' "
+        "line ends it, so its lines would be shown as text and its fields (summary, title) "
+        "ignored. Fix: add a line with only '---' after the last 'key: value' line, before the "
+        "text of the page.",
+        "docs/en/policy.md:13: the file is not in UTF-8: byte 0xE4 on line 13 is no letter in "
+        "UTF-8 (the file was saved in another encoding, such as Latin-1 or Windows-1252). Fix: "
+        "save the file as UTF-8 (in most editors: 'Save with encoding' or 'Reopen with "
+        "encoding', then UTF-8) and check its accented letters."]
+
+
+def test_a_placeholder_translated_in_the_site_words(site_repo):
+    path = site_repo.path / "data" / "strings.yml"
+    text = path.read_text(encoding="utf-8")
+    line = text[:text.index("archived_notice:")].count("\n") + 1
+    path.write_text(text.replace("Ablösung am {end}", "Ablösung am {ende}"), encoding="utf-8")
+    assert problems(site_repo, history=False) == [
+        f"data/strings.yml:{line}: the placeholders of 'archived_notice' differ between the "
+        "languages: 'de' has {ende} {start}; 'en' has {end} {start}. Fix: keep every "
+        "placeholder in braces as it is, in every language: the build fills in {date}, "
+        "{start} and the like by their names."]
+
+
 @pytest.mark.parametrize("typed", [
     "Zuletzt aktualisiert: 28. Juni 2017",
     "**Zuletzt aktualisiert am 28.06.2017**",
