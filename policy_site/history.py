@@ -23,7 +23,7 @@ import select
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .errors import PolicySiteError
@@ -266,7 +266,8 @@ def read_history(folder: Path | str, docs_dir: Path | str, *, now: datetime | No
 
     Raises:
         NotAGitCheckout: `folder` is not in a git working tree.
-        PolicySiteError: the clone is shallow, a commit is dated in the future, or git failed.
+        PolicySiteError: the clone is shallow, a commit is dated in the future or before the
+            commit it follows on main, or git failed.
     """
     import git  # GitPython; imported here so the pure modules do not pay for it.
 
@@ -298,6 +299,7 @@ def read_history(folder: Path | str, docs_dir: Path | str, *, now: datetime | No
         if any(c.merged_from for c in changes):
             changes = _with_merged_messages(repo, changes)
         _refuse_future(changes, now or datetime.now(UTC))
+        _refuse_backdated(changes)
         files = _follow_renames(changes, docs)
         store = BlobStore(repo)
         history = {
@@ -421,12 +423,34 @@ def _with_merged_messages(repo, commits: list[_Commit]) -> list[_Commit]:
     return out
 
 
+CLOCK_SKEW = timedelta(hours=1)
+"""How much earlier than the commit before it on main a commit may be dated: the clocks of
+two machines that commit to main one after the other may differ by that much."""
+
+
+def _refuse_backdated(commits: list[_Commit]) -> None:
+    """A commit on main dated before the one it follows was made on a machine whose clock
+    was wrong, or given an old date on purpose: the day of its versions would be wrong, and
+    no later commit can say which day is right."""
+    for newer, older in zip(commits, commits[1:], strict=False):
+        if newer.committed < older.committed - CLOCK_SKEW:
+            raise PolicySiteError(
+                f"commit {newer.commit[:12]} is dated {newer.committed.isoformat()}, before the "
+                f"commit it follows on main ({older.commit[:12]}, {older.committed.isoformat()}); "
+                "a page dated from it would show a wrong date.",
+                fix="before it is merged, give it the present date (git commit --amend "
+                    "--no-edit --date=now, then push again); a merge or squash by GitHub "
+                    "dates it right. On main already, ask a developer: the commit must be "
+                    "rewritten with its real date and main pushed again.")
+
+
 def _refuse_future(commits: list[_Commit], now: datetime) -> None:
     for c in commits:
         for label, when in (("committer", c.committed), ("author", c.authored)):
             if when > now:
+                article = "an" if label == "author" else "a"
                 raise PolicySiteError(
-                    f"commit {c.commit[:12]} has a {label} date in the future "
+                    f"commit {c.commit[:12]} has {article} {label} date in the future "
                     f"({when.isoformat()}); a page dated from it would show a wrong date.",
                     fix="check the clock of the machine that made the commit, and amend the "
                         "commit with a correct date ('git commit --amend --date=now') before "

@@ -42,6 +42,11 @@ TRANSLATION_FIELD = "translation_of"
 _TRAILER = re.compile(r"^(Editorial|Published)[ \t]*:[ \t]*(.+?)[ \t\r]*$", re.I | re.M)
 """A trailer line; a message written with Windows line ends ('\r\n') has the same ones."""
 
+_MENTIONED = re.compile(r"\b(?:published|ver[öo]ffentlicht)\b[ \t]*(?:on|am)?[ \t]*:?[ \t]*"
+                        r"\d{4}-\d{1,2}-\d{1,2}", re.I)
+"""A publication day written into a message where it is no trailer ('… PDF. Published:
+2020-01-01', 'Veröffentlicht: …'): the text would be dated by its commit instead."""
+
 
 @dataclass(frozen=True)
 class Version:
@@ -170,6 +175,17 @@ def commit_trailers(rev: Revision) -> dict[str, str]:
     guess, so they stop the build.
     """
     own = trailers(rev.message)
+    for message in (rev.message, *rev.merged):
+        read = [m.span() for m in _TRAILER.finditer(message) if m.group(1).lower() == "published"]
+        for mention in _MENTIONED.finditer(message):
+            if not any(start <= mention.start() and mention.end() <= end for start, end in read):
+                raise PolicySiteError(
+                    f"commit {rev.commit[:12]}" + (" (or a commit it merges)" if rev.merged else "")
+                    + f" says '{mention.group(0).strip()}' where it is no 'Published:' line, so "
+                    "the text would be dated by the commit instead.", path=rev.path,
+                    fix="write 'Published: YYYY-MM-DD' alone on the last line of the commit "
+                        "message (git commit --amend), in English, before it is merged. If "
+                        "the commit is already on main, ask a developer.")
     declared = sorted({m.group(2) for message in (rev.message, *rev.merged)
                        for m in _TRAILER.finditer(message) if m.group(1).lower() == "published"})
     if len(declared) > 1:

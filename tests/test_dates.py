@@ -116,6 +116,68 @@ def test_rename_is_ignored_and_history_kept(site: Repo):
     assert (build.site / "privacy/versions/2021-03-04/index.html").exists()
 
 
+def test_a_commit_dated_before_the_one_it_follows_stops_the_build(site: Repo):
+    """Its day is a guess either way; within an hour (two machines' clocks) it passes."""
+    site.commit("Skewed clock", "2021-03-04T09:30:00+00:00", {"docs/de/index.md": "# Start\n"})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    sha = site.commit("Backdated", "2020-03-01T10:00:00+00:00",
+                      {"docs/de/policy.md": de(DE_BODY + " In der EU.", summary="EU.")})
+    build = build_site(site.path)
+    assert not build.ok
+    assert (f"commit {sha[:12]} is dated 2020-03-01T10:00:00+00:00, before the commit it "
+            "follows on main") in build.log
+    assert "Traceback" not in build.log
+
+
+def test_a_policy_renamed_without_its_setting_stops_the_build(site: Repo):
+    """Its versions would be left out of the site without a word: the build names the
+    setting and the missing files instead."""
+    site.move("docs/de/policy.md", "docs/de/privacy.md")
+    site.move("docs/en/policy.md", "docs/en/privacy.md")
+    site.commit("Rename the policy", "2023-02-02T12:00:00+00:00")
+    build = build_site(site.path)
+    assert not build.ok
+    assert ("mkdocs.yml: extra.policies.pages lists 'policy.md', but docs/de/policy.md and "
+            "docs/en/policy.md are not there: the page's published versions and their "
+            "permanent addresses would be left out of the site. Fix: if you renamed or moved "
+            "'policy.md', rename it the same way in every language and write its new name in "
+            "extra.policies.pages") in build.log
+    assert "Traceback" not in build.log
+
+
+def test_a_byte_order_mark_or_old_mac_line_ends_do_not_hide_the_front_matter(site: Repo):
+    """Read from git, the summary of such a file was not found ('no change summary')."""
+    site.commit("Storage in the EU", "2022-05-05T10:00:00+00:00", {
+        "docs/de/policy.md": ("\ufeff" + de(DE_BODY + " In der EU.", summary="EU.")).encode(),
+        "docs/en/policy.md": en(EN_BODY + " In the EU.", summary="EU.").replace("\n", "\r")})
+    build = build_site(site.path)
+    assert build.ok, build.log
+    assert 'datetime="2022-05-05"' in stamp(build, "policy/")
+    assert 'datetime="2022-05-05"' in stamp(build, "en/policy/")
+
+
+@pytest.mark.parametrize(("path", "content", "message"), [
+    ("docs/de/policy.md", de(DE_BODY + " Geändert.", summary="Geändert.").encode("latin-1"),
+     "docs/de/policy.md:2: the file is not in UTF-8: byte 0xE4 on line 2"),
+    ("docs/de/contact.md", "---\ntitle: Kontakt\n\n# Kontakt\n",
+     "docs/de/contact.md:1: the front matter that starts on line 1 is not closed"),
+])
+def test_a_file_that_would_be_shown_wrong_stops_the_build(site: Repo, path, content, message):
+    site.write({path: content})
+    build = build_site(site.path)
+    assert not build.ok
+    assert message in build.log
+    assert "Traceback" not in build.log
+
+
+def test_a_link_to_a_heading_that_does_not_exist_stops_the_build(site: Repo):
+    site.write({"docs/de/policy.md": de(DE_BODY + "\n\nSiehe [oben](#speichern).")})
+    build = build_site(site.path)
+    assert not build.ok
+    assert "contains a link '#speichern', but there is no such anchor on this page" in build.log
+
+
 def test_late_evening_utc_is_next_day_in_berlin(site: Repo):
     site.commit("Change", "2022-06-30T23:30:00+00:00",
                 {"docs/de/policy.md": de(DE_BODY + "\n\nNeuer Absatz.", summary="Ein Absatz mehr.")})
@@ -144,6 +206,20 @@ def test_imported_date(repo: Repo):
     build = build_site(repo.path)
     assert 'datetime="2024-02-01"' in stamp(build, "policy/")
     assert 'datetime="2017-06-28"' in stamp(build, "en/policy/")
+
+
+@pytest.mark.parametrize("message", ["Imported from the archive PDF. Published: 2020-01-01",
+                                     "Import\n\nPublished 2020-01-01",
+                                     "Import\n\nVeröffentlicht: 2020-01-01"])
+def test_a_publication_day_that_is_no_trailer_stops_the_build(repo: Repo, message: str):
+    """Ignored, it would have dated the import by its commit: a wrong date, silently."""
+    sha = repo.commit(message, "2024-01-15T10:00:00+00:00",
+                      site_files(de_policy=de(), en_policy=en()))
+    build = build_site(repo.path)
+    assert not build.ok
+    assert f"commit {sha[:12]} says '" in build.log
+    assert "where it is no 'Published:' line" in build.log
+    assert "Traceback" not in build.log
 
 
 def test_import_date_after_commit_fails(repo: Repo):

@@ -191,9 +191,9 @@ def test_adding_a_language_is_a_folder_and_an_entry(tmp_path: Path):
         (copy / name).write_text(yaml.safe_dump(_add_language(data, "fr"), allow_unicode=True),
                                  encoding="utf-8")
     git(copy, "add", "-A")
+    when = git(copy, "log", "-1", "--format=%cI").strip()  # not before the commit it follows
     git(copy, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m",
-        "Add French", env={"GIT_AUTHOR_DATE": "2025-01-01T10:00:00+00:00",
-                           "GIT_COMMITTER_DATE": "2025-01-01T10:00:00+00:00"})
+        "Add French", env={"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
     build = build_site(copy, site_dir=tmp_path / "site")
     assert build.ok, build.log
     html = build.html("fr/policy/")
