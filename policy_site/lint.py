@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import frontmatter, reports, translations
+from . import frontmatter, reports, strings, translations
 from .errors import PolicySiteError
-from .history import NotAGitCheckout
+from .history import History, NotAGitCheckout
+from .policies import PolicyDoc
 from .site import Site
 from .versions import SUMMARY_FIELD, reader_view
 
@@ -382,7 +383,9 @@ def _check_summaries(site: Site, report: Report) -> None:
     except PolicySiteError as exc:
         report.add(_name(site, Path(exc.path)) if exc.path else ".", exc.line, _message(exc))
         return
-    for doc in site.policy_docs(hist):
+    docs = site.policy_docs(hist)
+    _check_translated_versions(site, hist, docs, report)
+    for doc in docs:
         path = hist.root / doc.source
         name = _name(site, path)
         version = doc.current
@@ -397,6 +400,36 @@ def _check_summaries(site: Site, report: Report) -> None:
         revisions = hist.revisions(doc.source)
         if doc.source in hist.dirty and revisions and path.is_file():
             _check_pending(name, path, revisions[-1].text, fix, report)
+
+
+def _check_translated_versions(site: Site, hist: History, docs: list[PolicyDoc],
+                               report: Report) -> None:
+    """A translation's `translation_of` must name a version of its source, unless it is
+    changed in the same commit as the source (translations.lag decides that): a day on which
+    the source did not change would count as up to date."""
+    for doc in docs:
+        source = translations.source_of(doc, docs, site.settings.source_language)
+        root = hist.root
+        path = root / doc.source
+        if source is None or not source.versions or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            value = frontmatter.parse(text, doc.source).meta.get(translations.FIELD)
+        except PolicySiteError:
+            continue  # reported with the front matter
+        lag = translations.lag(source, doc, translation_of=value,
+                               uncommitted=doc.source in hist.dirty)
+        if lag is None or lag.names_a_version or translations.slug_key(lag.translation_of or "") is None:
+            continue  # up to date, lagging behind a real version, or reported as no date
+        name = _name(site, path)
+        language = translations.language_name(source.language, "en")
+        report.add(name, _field_lines(text).get(translations.FIELD, 2),
+                   f"'{translations.FIELD}: {lag.translation_of}' names no version of "
+                   f"{_name(site, root / source.source)}: the {language} page did not change "
+                   f"that day. Fix: write the date of the {language} version this page "
+                   f"translates (the newest is {lag.current.slug}; the others are in its "
+                   "change log).")
 
 
 def _check_pending(name: str, path: Path, committed: str, fix: str,

@@ -6,8 +6,9 @@ front-matter field `translation_of`, the source version's slug (`translation_of:
 YAML may read that as a date, which is accepted). The editor updates it in the pull request
 that translates a change.
 
-A translation lags when its `translation_of` is missing, or names an older version than the
-source page's current one. One relief, because an editor cannot know the day a pull request
+A translation lags when its `translation_of` is missing, names an older version than the
+source page's current one, or names no version at all (a day on which the source did not
+change: the translation claims what nobody can check). One relief, because an editor cannot know the day a pull request
 will be merged, which is the day (and slug) of the new source version: when the translated
 page's current version comes from the same commit as the source's current version and that
 commit changed `translation_of`, the translation counts as up to date whatever day it names.
@@ -73,6 +74,11 @@ class Lag:
         return self.source.versions[-1]
 
     @property
+    def names_a_version(self) -> bool:
+        """Whether `translation_of` is the name of one of the source's versions."""
+        return any(version.slug == self.translation_of for version in self.source.versions)
+
+    @property
     def since(self) -> Version:
         """The first source version the translation lacks: it lags since this one."""
         return self.missing[0]
@@ -83,6 +89,8 @@ class Lag:
             why = f"it has no '{FIELD}:' field"
         elif slug_key(self.translation_of) is None:
             why = f"'{FIELD}: {self.translation_of}' is not a version name (YYYY-MM-DD)"
+        elif not self.names_a_version:
+            why = f"'{FIELD}: {self.translation_of}' names no version of {self.source.source}"
         else:
             why = f"it translates {self.translation_of}"
         return (f"lags since {self.since.slug}: {why}; the source {self.source.source} has "
@@ -115,7 +123,7 @@ def _field(version: Version | None) -> str | None:
 
 
 def lag(source: PolicyDoc, translation: PolicyDoc, *,
-        translation_of: object = COMMITTED) -> Lag | None:
+        translation_of: object = COMMITTED, uncommitted: bool = False) -> Lag | None:
     """How far `translation` lags behind `source`, or None when it is up to date.
 
     Args:
@@ -124,6 +132,9 @@ def lag(source: PolicyDoc, translation: PolicyDoc, *,
         translation_of: the field's value when it is known better than from the committed
             history (the hook passes the page's front matter, so `make serve` shows an edit
             at once); by default it is read from the translation's newest committed version.
+        uncommitted: the translation's file has changes that are not committed: a day after
+            the source's current version may then be the day of a source change that is
+            not committed either (both pages edited under `make serve`).
     """
     if not source.versions:
         return None  # nothing of the source is published: nothing to lag behind
@@ -131,12 +142,14 @@ def lag(source: PolicyDoc, translation: PolicyDoc, *,
     value = committed if translation_of is COMMITTED else normalize(translation_of)
     current = source.versions[-1]
     key = slug_key(value) if value else None
-    if key is not None and key >= slug_key(current.slug):
+    if value == current.slug:
         return None
     if value is not None and value == committed and _changed_with(translation, current):
         return None
+    if key is not None and key > slug_key(current.slug) and uncommitted:
+        return None  # an edit not committed yet, made for a source change not committed yet
     translated = None
-    if key is not None:
+    if key is not None and key < slug_key(current.slug):
         older = [v for v in source.versions if slug_key(v.slug) <= key]
         translated = older[-1] if older else None
     missing = source.versions[translated.number:] if translated else source.versions
@@ -161,10 +174,11 @@ def source_of(doc: PolicyDoc, docs: list[PolicyDoc], source_language: str) -> Po
 
 
 def lag_for(doc: PolicyDoc, docs: list[PolicyDoc], source_language: str, *,
-            translation_of: object = COMMITTED) -> Lag | None:
+            translation_of: object = COMMITTED, uncommitted: bool = False) -> Lag | None:
     """`lag()` of `doc` behind its source page among `docs`; None for a source page."""
     source = source_of(doc, docs, source_language)
-    return None if source is None else lag(source, doc, translation_of=translation_of)
+    return None if source is None else lag(source, doc, translation_of=translation_of,
+                                           uncommitted=uncommitted)
 
 
 # --- the banner on a lagging page -----------------------------------------------------------
@@ -241,11 +255,13 @@ class PageStatus:
 
 
 def statuses(docs: list[PolicyDoc], source_language: str,
-             translation_of: dict[str, object] | None = None) -> list[PageStatus]:
+             translation_of: dict[str, object] | None = None,
+             uncommitted: frozenset[str] = frozenset()) -> list[PageStatus]:
     """The status of every page in `docs`: sources first, then their translations.
 
     `translation_of` maps a page's source path to the field as the working tree has it (the
-    script reads the files); pages not in it use their committed front matter.
+    script reads the files); pages not in it use their committed front matter. `uncommitted`
+    holds the source paths of the files with changes that are not committed.
     """
     overrides = translation_of or {}
     out: list[PageStatus] = []
@@ -259,15 +275,18 @@ def statuses(docs: list[PolicyDoc], source_language: str,
                                                    "version yet)."))
             continue
         value = overrides[doc.source] if doc.source in overrides else COMMITTED
-        found = lag(source, doc, translation_of=value)
+        found = lag(source, doc, translation_of=value,
+                    uncommitted=doc.source in uncommitted and value is not COMMITTED)
         if found is not None:
             out.append(PageStatus(doc, False, found))
             continue
         written = _field(doc.current) if value is COMMITTED else normalize(value)
         current = source.versions[-1]
-        key = slug_key(written) if written else None
-        if key is not None and key >= slug_key(current.slug):
+        if written == current.slug:
             note = f"up to date (translates {written})."
+        elif doc.source in uncommitted and value is not COMMITTED:
+            note = (f"up to date once committed with the source's change ('{FIELD}: "
+                    f"{written}' is not committed yet).")
         else:
             note = (f"up to date (translated in the commit of the source's current version "
                     f"{current.slug}, commit {current.commit[:12]}; '{FIELD}: {written}').")
@@ -293,4 +312,4 @@ def site_statuses(site: Site, *, working_tree: bool = True) -> list[PageStatus]:
                     overrides[doc.source] = frontmatter.parse(text, doc.source).meta.get(FIELD)
                 except PolicySiteError:
                     continue  # the lint reports it; the committed value stands
-    return statuses(docs, site.settings.source_language, overrides)
+    return statuses(docs, site.settings.source_language, overrides, hist.dirty)

@@ -115,6 +115,42 @@ def test_a_translation_done_in_the_same_pull_request_is_up_to_date(repo):
         f"version 2024-03-01, commit {sha[:12]}; 'translation_of: 2024-02-27').")
 
 
+def test_a_translation_of_a_day_without_a_version_lags(repo):
+    """A day on which the source did not change, after its current version or before it,
+    names no version: the translation lags (unless it was changed in the same commit as the
+    source, above), and the status says why."""
+    imported(repo)
+    repo.commit("Translation date", "2021-01-01T10:00:00+01:00",
+                {"docs/en/policy.md": en(translation_of="2027-06-28")})
+    sha = repo.commit("Storage in the EU", "2024-03-01T10:00:00+01:00",
+                      {"docs/de/policy.md": DE_2})
+    lag = lag_of(repo, translation_of="2027-06-28")  # the field as the file has it now
+    assert lag is not None and not lag.names_a_version
+    assert lag.translated is None and lag.since.slug == "2017-06-28"
+    result = status(repo)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1] == (
+        "docs/en/policy.md: lags since 2017-06-28: 'translation_of: 2027-06-28' names no version "
+        "of docs/de/policy.md; the source docs/de/policy.md has changed since (current version "
+        f"2024-03-01, commit {sha[:12]}). Fix: translate the changes and set "
+        "'translation_of: 2024-03-01'.")
+    before = lag_of(repo, translation_of="2020-01-01")  # no version that day either
+    assert not before.names_a_version and before.translated.slug == "2017-06-28"
+    assert lag_of(repo, translation_of="2024-03-01") is None
+
+
+def test_an_uncommitted_translation_of_ahead_of_the_source_counts_as_up_to_date(repo):
+    """`make serve` while both pages are edited: the source's new version has no day yet."""
+    imported(repo)
+    repo.write({"docs/de/policy.md": DE_2,
+                "docs/en/policy.md": en(EN_BODY_2, "Storage.", translation_of="2030-01-01")})
+    assert lag_of(repo, translation_of="2030-01-01", uncommitted=True) is None
+    assert lag_of(repo, translation_of="2030-01-01") is not None  # once committed alone
+    assert status(repo).stdout.splitlines()[1] == (
+        "docs/en/policy.md: up to date once committed with the source's change "
+        "('translation_of: 2030-01-01' is not committed yet).")
+
+
 def test_a_translation_changed_without_updating_translation_of_still_lags(repo):
     imported(repo)
     repo.commit("Storage in the EU", "2024-03-01T10:00:00+01:00", {
