@@ -192,6 +192,11 @@ def _check_fields(site: Site, page: _Page, report: Report) -> None:
             report.add(page.name, line,
                        f"the front-matter field '{key}' must be text. Fix: write it on one line "
                        f"after '{key}: ', in quotes if it contains a colon.")
+        elif key == "stamp" and not isinstance(meta[key], bool):
+            report.add(page.name, line,
+                       f"'stamp: {meta[key]}' is neither true nor false, so the page shows no "
+                       "date. Fix: write 'stamp: true' (without quotes) to show one, or remove "
+                       "the line.")
     if translations.FIELD in meta:
         line = lines.get(translations.FIELD, 2)
         value = translations.normalize(meta[translations.FIELD])
@@ -216,8 +221,10 @@ _DATE = (rf"(?:\d{{1,2}}\.\s*(?:{_MONTH}|\d{{1,2}}\.)\s*\d{{2,4}}"   # 28. Juni 
          rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}"          # 28 June 2017
          rf"|{_MONTH}\s+\d{{4}})")                                   # Juni 2017
 _TYPED_DATE = re.compile(
-    rf"(?:(?<![^\W_])(?:Zuletzt\s+aktualisiert(?:\s+am)?|Last\s+updated(?:\s+on)?)\s*:?"
-    rf"|(?<![^\W_])Stand\s*:)"
+    rf"(?:(?<![^\W_])(?:Zuletzt\s+(?:aktualisiert|geändert|überarbeitet)(?:\s+am)?"
+    rf"|Letzte\s+(?:Aktualisierung|Änderung)(?:\s+am)?"
+    rf"|Last\s+(?:updated|modified|changed|revised)(?:\s+on)?)\s*:?"
+    rf"|(?<![^\W_])Stand(?:\s*:|\s+vom\s*:?))"
     rf"[\s*_]*(?:am\s+|on\s+)?{_DATE}", re.I)
 
 
@@ -331,6 +338,7 @@ def _generated_pages(site: Site, report: Report) -> set[str]:
     except PolicySiteError as exc:
         report.add(_name(site, Path(exc.path)) if exc.path else "mkdocs.yml", exc.line,
                    _message(exc))
+        out.add(_ANY_REPORT)  # which pages it makes is unknown: their links are not wrong
     else:
         out.update(r.page for r in catalog.report_types.values())
     if site.settings.archive:
@@ -363,7 +371,8 @@ def _check_links(site: Site, page: _Page, generated: set[str], report: Report) -
             if (site.docs_dir / resolved).exists():
                 continue
             lang, _, inner = resolved.partition("/")
-            if lang == page.language and inner in generated:
+            if lang == page.language and (inner in generated or (
+                    _ANY_REPORT in generated and inner.startswith("reports/"))):
                 continue
             shown = _name(site, site.docs_dir / resolved)
             report.add(page.name, n,

@@ -81,6 +81,11 @@ def test_a_field_of_the_wrong_kind(site_repo):
     assert problems(site_repo, history=False) == [
         "docs/en/policy.md:3: the front-matter field 'summary' must be text. Fix: write it on "
         "one line after 'summary: ', in quotes if it contains a colon."]
+    site_repo.write({"docs/en/policy.md": EN,
+                     "docs/de/policy.md": DE.replace("summary:", 'stamp: "false"\nsummary:')})
+    assert problems(site_repo, history=False) == [
+        "docs/de/policy.md:3: 'stamp: false' is neither true nor false, so the page shows no "
+        "date. Fix: write 'stamp: true' (without quotes) to show one, or remove the line."]
 
 
 def test_translation_of_must_name_a_version_and_only_in_translations(site_repo):
@@ -143,6 +148,10 @@ def test_a_placeholder_translated_in_the_site_words(site_repo):
     "Last updated: June 28, 2017",
     "_Last updated on 28 June 2017_",
     "Last updated 2017-06-28",
+    "Letzte Aktualisierung: 05.12.2026",
+    "*Zuletzt geändert am 5.12.2026*",
+    "Stand vom 1. Mai 2020",
+    "Last modified on June 28, 2017",
 ])
 def test_a_typed_last_updated_date(site_repo, typed):
     site_repo.write({"docs/de/policy.md": DE.replace("Axis schützt", f"{typed}\n\nAxis schützt")})
@@ -202,6 +211,13 @@ def test_links_that_do_not_resolve(site_repo):
         "docs/en/policy.md:19: the link 'kontakt.md#top' points to docs/en/kontakt.md, which "
         "does not exist. Fix: correct the link (it is relative to this page's folder), or add "
         "the page in this language."]
+
+
+def test_a_broken_report_types_file_is_one_problem_not_one_per_link(site_repo):
+    (site_repo.path / "data" / "report-types.yml").write_text("report_types: [\n",
+                                                               encoding="utf-8")
+    found = problems(site_repo, history=False)
+    assert len(found) == 1 and found[0].startswith("data/report-types.yml:"), found
 
 
 def test_a_report_type_page_exists_only_when_the_data_file_has_it(site_repo):
