@@ -559,7 +559,8 @@ def markdown(report: dict) -> str:
         for v, r in entry["variants"].items():
             if r["error"]:
                 error = r["error"].strip().splitlines()[-1] if r["error"].strip() else "failed"
-                lines.append(f"| {label} | {v} | failed | | | | | | | | {error.replace('|', '/')} |")
+                shown = error.replace("|", "/")
+                lines.append(f"| {label} | {v} | failed | | | | | | | | {shown} |")
                 continue
             lines.append(
                 f"| {label} | {v} | {r['median_seconds']:.2f} | "

@@ -429,7 +429,8 @@ def _check_translated_versions(site: Site, hist: History, docs: list[PolicyDoc],
             continue  # reported with the front matter
         lag = translations.lag(source, doc, translation_of=value,
                                uncommitted=doc.source in hist.dirty)
-        if lag is None or lag.names_a_version or translations.slug_key(lag.translation_of or "") is None:
+        if (lag is None or lag.names_a_version
+                or translations.slug_key(lag.translation_of or "") is None):
             continue  # up to date, lagging behind a real version, or reported as no date
         name = _name(site, path)
         language = translations.language_name(source.language, "en")

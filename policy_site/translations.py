@@ -8,12 +8,13 @@ that translates a change.
 
 A translation lags when its `translation_of` is missing, names an older version than the
 source page's current one, or names no version at all (a day on which the source did not
-change: the translation claims what nobody can check). One relief, because an editor cannot know the day a pull request
-will be merged, which is the day (and slug) of the new source version: when the translated
-page's current version comes from the same commit as the source's current version and that
-commit changed `translation_of`, the translation counts as up to date whatever day it names.
-On main a pull request lands as one (merge or squash) commit, so a translation done in the
-same pull request as the change is never reported as lagging.
+change: the translation claims what nobody can check). One relief, because an editor cannot
+know the day a pull request will be merged, which is the day (and slug) of the new source
+version: when the translated page's current version comes from the same commit as the
+source's current version and that commit changed `translation_of`, the translation counts as
+up to date whatever day it names. On main a pull request lands as one (merge or squash)
+commit, so a translation done in the same pull request as the change is never reported as
+lagging.
 
 Pure: works on `PolicyDoc`s (and the strings); the hook shows `banner()` on lagging pages and
 `scripts/translation-status` prints `statuses()`.

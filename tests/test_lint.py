@@ -102,8 +102,9 @@ def test_translation_of_must_name_a_version_and_only_in_translations(site_repo):
 
 
 def test_translation_of_a_day_without_a_version(site_repo):
-    site_repo.commit("Translation date", "2021-01-01T10:00:00+01:00", {
-        "docs/en/policy.md": EN.replace("translation_of: 2017-06-28", "translation_of: 2017-06-29")})
+    written = EN.replace("translation_of: 2017-06-28", "translation_of: 2017-06-29")
+    site_repo.commit("Translation date", "2021-01-01T10:00:00+01:00",
+                     {"docs/en/policy.md": written})
     assert problems(site_repo) == [
         "docs/en/policy.md:4: 'translation_of: 2017-06-29' names no version of "
         "docs/de/policy.md: the German page did not change that day. Fix: write the date of "
@@ -116,7 +117,8 @@ def test_translation_of_a_day_without_a_version(site_repo):
 
 
 def test_a_file_that_is_not_utf8_or_has_an_unclosed_front_matter(site_repo):
-    site_repo.write({"docs/en/policy.md": EN.replace("All data", "Alle Daten: ä").encode("latin-1"),
+    latin1 = EN.replace("All data", "Alle Daten: ä").encode("latin-1")
+    site_repo.write({"docs/en/policy.md": latin1,
                      "docs/de/contact.md": "---\ntitle: Kontakt\n\n# Kontakt\n"})
     assert problems(site_repo, history=False) == [
         "docs/de/contact.md:1: the front matter that starts on line 1 is not closed: no '---' "

@@ -23,7 +23,8 @@ def load(tmp_path: Path, text: str) -> dict[str, strings.Strings]:
 def test_the_languages_must_have_the_same_placeholders(tmp_path: Path):
     with pytest.raises(PolicySiteError) as caught:
         load(tmp_path, "a: {de: x, en: y}\n"
-                       "archived_notice: {de: 'Vom {start} bis {ende}.', en: 'From {start} to {end}.'}\n")
+                       "archived_notice: {de: 'Vom {start} bis {ende}.',"
+                       " en: 'From {start} to {end}.'}\n")
     assert str(caught.value) == (
         f"{tmp_path / 'strings.yml'}:2: the placeholders of 'archived_notice' differ between the "
         "languages: 'de' has {ende} {start}; 'en' has {end} {start}. Fix: keep every "
