@@ -89,7 +89,8 @@ caches in `.cache/` by convention, our hook in `.cache/policy-site/` unless
 `extra.policies.cache_dir` says otherwise (that folder is removed too)."""
 
 TARGETS = {"c": 1.10, "d": 6.0, "e": 1.3, "f": 1.3}
-"""Largest acceptable ratio of a variant's median time to a's (issue 7); c at (5,20,2000)."""
+"""Largest acceptable ratio of a variant's median time to a's (issue 7); c and d at
+(5,20,2000)."""
 MEMORY_TARGET_MIB = 1024
 
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
@@ -510,7 +511,9 @@ def machine() -> dict:
 def _target(v: str, r: dict, size: dict) -> str:
     notes = []
     if r["ratio"] is not None and v in TARGETS:
-        applies = v != "c" or (size["languages"], size["pages"], size["commits"]) == (5, 20, 2000)
+        # c and d are held to theirs at (5, 20, 2000), as issue 7 words them; e and f everywhere.
+        applies = (v not in "cd"
+                   or (size["languages"], size["pages"], size["commits"]) == (5, 20, 2000))
         if applies:
             limit = TARGETS[v]
             notes.append(f"≤ {limit:g}×: {'met' if r['ratio'] <= limit else 'MISSED'}")
@@ -546,7 +549,7 @@ def markdown(report: dict) -> str:
             else "left as the builds before left it (not dropped)."),
         "",
         "Variants: " + "; ".join(f"**{k}** {v}" for k, v in VARIANTS.items()) + ".",
-        "Targets (issue 7): c ≤ 1.10× a at (5,20,2000), d ≤ 6× a, e ≤ 1.3× a, "
+        "Targets (issue 7): c ≤ 1.10× a and d ≤ 6× a at (5,20,2000), e ≤ 1.3× a, "
         f"peak memory ≤ {MEMORY_TARGET_MIB} MiB.",
         "",
         "| L, P, C | variant | median wall s | × a | × g | median CPU s | CPU × a "
