@@ -239,7 +239,8 @@ def _check_typed_date(page: _Page, report: Report) -> None:
 
 # --- headings --------------------------------------------------------------------------------
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?!#)[ \t]*(.*?)(?:[ \t]+#+)?[ \t]*$")
+"""A heading as Python-Markdown reads it: '###Crash report' is one too (no space needed)."""
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _BLOCK = re.compile(r"^ {0,3}(?:[-*+]\s|\d+[.)]\s|>|\||<|!!!|\?\?\?|#)")
 

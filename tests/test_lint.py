@@ -190,6 +190,12 @@ def test_headings_of_another_level(site_repo):
         "headings as the source, at the same levels (number of '#') and in the same order."]
 
 
+def test_a_heading_without_a_space_is_a_heading(site_repo):
+    """Python-Markdown renders '##Storage' as a heading, so the lint counts it as one."""
+    site_repo.write({"docs/en/policy.md": EN.replace("## Storage", "##Storage")})
+    assert problems(site_repo, history=False) == []
+
+
 def test_an_extra_heading_at_the_end_and_setext_headings(site_repo):
     site_repo.write({"docs/en/policy.md": EN + "\nMore\n----\n\nText.\n"})
     assert problems(site_repo, history=False) == [
