@@ -77,7 +77,7 @@ class Lag:
     @property
     def names_a_version(self) -> bool:
         """Whether `translation_of` is the name of one of the source's versions."""
-        return any(version.slug == self.translation_of for version in self.source.versions)
+        return _named(self.source, self.translation_of, self.translation) is not None
 
     @property
     def since(self) -> Version:
@@ -143,18 +143,36 @@ def lag(source: PolicyDoc, translation: PolicyDoc, *,
     value = committed if translation_of is COMMITTED else normalize(translation_of)
     current = source.versions[-1]
     key = slug_key(value) if value else None
-    if value == current.slug:
+    named = _named(source, value, translation)
+    if named is current:
         return None
     if value is not None and value == committed and _changed_with(translation, current):
         return None
     if key is not None and key > slug_key(current.slug) and uncommitted:
         return None  # an edit not committed yet, made for a source change not committed yet
-    translated = None
-    if key is not None and key < slug_key(current.slug):
+    translated = named
+    if translated is None and key is not None and key < slug_key(current.slug):
         older = [v for v in source.versions if slug_key(v.slug) <= key]
         translated = older[-1] if older else None
     missing = source.versions[translated.number:] if translated else source.versions
     return Lag(source, translation, value, translated, tuple(missing))
+
+
+def _named(source: PolicyDoc, value: str | None, translation: PolicyDoc) -> Version | None:
+    """The source version `value` names: the one of that slug, or for a bare day on which
+    the source has several versions ('2026-12-05' for -2 and -3 too) the newest of that day
+    that the translation's newest version can have seen. An editor writes the day the source
+    page shows and cannot know a version's number before the merge. None when no version
+    has that name or day."""
+    if value is None:
+        return None
+    exact = next((v for v in source.versions if v.slug == value), None)
+    if exact is None or slug_key(value) is None or "-" in value[len("YYYY-MM-DD"):]:
+        return exact
+    that_day = [v for v in source.versions if v.day == exact.day]
+    mine = translation.current
+    seen = [v for v in that_day if mine is None or v.published <= mine.published]
+    return seen[-1] if seen else exact
 
 
 def _changed_with(translation: PolicyDoc, source_version: Version) -> bool:
@@ -283,7 +301,7 @@ def statuses(docs: list[PolicyDoc], source_language: str,
             continue
         written = _field(doc.current) if value is COMMITTED else normalize(value)
         current = source.versions[-1]
-        if written == current.slug:
+        if _named(source, written, doc) is current:
             note = f"up to date (translates {written})."
         elif doc.source in uncommitted and value is not COMMITTED:
             note = (f"up to date once committed with the source's change ('{FIELD}: "

@@ -115,6 +115,27 @@ def test_a_translation_done_in_the_same_pull_request_is_up_to_date(repo):
         f"version 2024-03-01, commit {sha[:12]}; 'translation_of: 2024-02-27').")
 
 
+def test_a_bare_day_names_the_newest_version_of_that_day_the_translation_saw(repo):
+    """Two changes merged on one day, each translated in its pull request with 'today':
+    the second keeps the field as it was, and is still up to date; a source change later
+    that day that the translation did not follow makes it lag."""
+    imported(repo)
+    repo.commit("Storage (#1)", "2024-03-01T10:00:00+01:00", {
+        "docs/de/policy.md": DE_2,
+        "docs/en/policy.md": en(EN_BODY_2, "Storage described.", translation_of="2024-03-01")})
+    repo.commit("Deletion (#2)", "2024-03-01T15:00:00+01:00", {
+        "docs/de/policy.md": DE_2.replace("in der EU.", "in der EU. Gelöscht nach 90 Tagen."),
+        "docs/en/policy.md": en(EN_BODY_2.replace("in the EU.", "in the EU. Deleted after 90 "
+                                                  "days."), "Deletion.", translation_of="2024-03-01")})
+    assert lag_of(repo, translation_of="2024-03-01") is None
+    assert status(repo).returncode == 0
+    repo.commit("Third (#3)", "2024-03-01T18:00:00+01:00", {
+        "docs/de/policy.md": DE_2.replace("in der EU.", "in der EU. Gelöscht nach 60 Tagen.")})
+    lag = lag_of(repo, translation_of="2024-03-01")
+    assert lag.names_a_version and lag.translated.slug == "2024-03-01-2"
+    assert [v.slug for v in lag.missing] == ["2024-03-01-3"]
+
+
 def test_a_translation_of_a_day_without_a_version_lags(repo):
     """A day on which the source did not change, after its current version or before it,
     names no version: the translation lags (unless it was changed in the same commit as the
