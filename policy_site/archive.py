@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from . import dates
 from .markdown_html import MarkdownRenderer, strip_title
 from .pages import GeneratedPage
-from .policies import PolicyDoc, relative_url
+from . import dates
+from .policies import PolicyDoc, relative_url, version_day
 from .render import render
 from .strings import Strings
 from .versions import Version
@@ -180,19 +180,18 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
         renderer: renders the archived Markdown like the site does.
         salt: a digest of the code, templates and texts the pages are made with.
     """
-    lang = strings.language
     pages: list[ArchivePage] = []
     labels = _labels(strings)
     chains = along_keys(doc)
     for version in doc.versions:
         url = doc.version_url(version)
-        date_text = dates.long_date(version.day, lang)
+        date_text = version_day(doc, version, strings)
         following = doc.following(version)
         if following is None:
             notice = strings.format("archived_current", start=date_text)
         else:
             notice = strings.format("archived_notice", start=date_text,
-                                    end=dates.long_date(following.day, lang))
+                                    end=dates.long_date(following.day, strings.language))
         redline_url, compare_url = doc.redline_url(version), doc.compare_url(version)
         links = {
             "current_href": relative_url(url, doc.base),
@@ -217,10 +216,10 @@ def archive_pages(doc: PolicyDoc, strings: Strings, url_of: Callable[[str], str 
             pages.append(_redline(doc, strings, labels, salt, redline_url, previous, version,
                                   heading=strings.format("redline_title", date=date_text),
                                   intro=strings.format("redline_intro", date=date_text,
-                                                       previous=dates.long_date(previous.day, lang)),
+                                                       previous=version_day(doc, previous, strings)),
                                   summary=version.summary, about=version))
         if current is not None:
-            current_date = dates.long_date(current.day, lang)
+            current_date = version_day(doc, current, strings)
             pages.append(_redline(doc, strings, labels, salt, compare_url, version, current,
                                   heading=strings.format("compare_title", date=date_text),
                                   intro=strings.format("compare_intro", date=date_text,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 
-from . import dates
-from .policies import PolicyDoc
+from .policies import PolicyDoc, version_day
 from .render import render
 from .strings import Strings
 
@@ -27,7 +26,7 @@ def atom_feed(docs: list[PolicyDoc], strings: Strings, *, site_url: str, site_na
                              key=lambda item: item[:2], reverse=True)[:entries_max]
     entries = []
     for _, _, doc, version in newest_versions:
-        date_text = dates.long_date(version.day, lang)
+        date_text = version_day(doc, version, strings)
         url = site_url + doc.version_url(version)
         redline = doc.redline_url(version)
         summary = version.summary or strings["first_version" if version.number == 1 else "no_summary"]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from . import dates
 from .errors import PolicySiteError
-from .policies import PolicyDoc, Status, relative_url
+from .policies import PolicyDoc, Status, relative_url, version_day
 from .render import render
 from .reports import Catalog, ReportType
 from .settings import Contact
@@ -92,7 +92,6 @@ def changelog_page(doc: PolicyDoc, strings: Strings, html: str | None = None) ->
 
 def changelog_html(doc: PolicyDoc, strings: Strings) -> str:
     """The change log's list of versions (HTML), which takes the place of its marker."""
-    lang = strings.language
     url = doc.changelog_url
     current = doc.current
     entries = []
@@ -101,7 +100,7 @@ def changelog_html(doc: PolicyDoc, strings: Strings) -> str:
         summary = version.summary or (strings["first_version"] if version.number == 1
                                       else strings["no_summary"])
         entries.append({
-            "version": version, "date_text": dates.long_date(version.day, lang),
+            "version": version, "date_text": version_day(doc, version, strings),
             "summary": summary, "current": version is current,
             "version_href": relative_url(url, doc.version_url(version)),
             "redline_href": relative_url(url, redline_url) if redline_url else None,

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from . import dates
 from .errors import PolicySiteError
 from .history import History
 from .settings import Settings
+from .strings import Strings
 from .versions import FactStore, Version, build_versions, latest_version
 
 
@@ -136,6 +138,20 @@ def page_doc(history: History | None, settings: Settings, docs_dir: str, languag
         dirty = source in history.dirty or not versions
         status = Status.UNPUBLISHED if dirty else Status.PUBLISHED
     return PolicyDoc(language, page, source, settings.url_prefix(language), versions, status)
+
+
+def version_day(doc: PolicyDoc, version: Version, strings: Strings) -> str:
+    """The day of `version` as titles, notices, change logs and feeds name it: '5. Dezember
+    2026', and, when the page has more than one version that day, which one it is ('5.
+    Dezember 2026 (2. Fassung des Tages)'): two versions of one day were otherwise told
+    apart nowhere but by their addresses."""
+    text = dates.long_date(version.day, strings.language)
+    _, _, number = version.slug.partition(version.day.isoformat())
+    n = int(number[1:]) if number else 1
+    following = doc.following(version)
+    if n == 1 and (following is None or following.day != version.day):
+        return text
+    return strings.format("same_day_version", date=text, n=n)
 
 
 def relative_url(from_url: str, to_url: str) -> str:

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
-from . import dates, frontmatter
+from . import frontmatter
 from .errors import PolicySiteError
-from .policies import PolicyDoc, relative_url
+from .policies import PolicyDoc, relative_url, version_day
 from .render import render
 from .strings import Strings
 from .versions import TRANSLATION_FIELD, Version, field_text
@@ -223,8 +223,8 @@ def banner(lag: Lag, strings: Strings, page_url: str, *, links: bool = True) -> 
     """
     lang = strings.language
     values = {
-        "date": dates.long_date(lag.current.day, lang),
-        "translated": dates.long_date(lag.translated.day, lang) if lag.translated else "",
+        "date": version_day(lag.source, lag.current, strings),
+        "translated": version_day(lag.source, lag.translated, strings) if lag.translated else "",
         "source_language_name": language_name(lag.source.language, lang),
     }
     key = "translation_lag" if lag.translated else "translation_lag_unknown"

@@ -65,7 +65,16 @@ def test_archive_notice_says_when_it_was_in_force(history):
     assert "Archivierte Fassung. Sie galt vom 1. Mai 2019 bis zu ihrer Ablösung am 1. März 2020." in old
     assert "Aktuelle Fassung lesen" in old and "Änderungen an diesem Dokument" in old
     current = build.text("policy/versions/2020-03-01-2/")
-    assert "Dies ist die aktuelle Fassung; sie gilt seit dem 1. März 2020." in current
+    assert ("Dies ist die aktuelle Fassung; sie gilt seit dem 1. März 2020 (2. Fassung des "
+            "Tages).") in current
+    # Two versions of one day are told apart wherever their day is named.
+    middle = build.text("policy/versions/2020-03-01/")
+    assert ("Sie galt vom 1. März 2020 (1. Fassung des Tages) bis zu ihrer Ablösung am 1. März "
+            "2020.") in middle
+    assert ("Was sich mit der Fassung vom 1. März 2020 (2. Fassung des Tages) gegenüber der "
+            "Fassung vom 1. März 2020 (1. Fassung des Tages) geändert hat.") in build.text(
+                "policy/versions/2020-03-01-2/changes/")
+    assert "1. März 2020 (2. Fassung des Tages)</time>" in build.html("policy/changes/")
     assert "Archived version. It was in force" not in build.text("en/policy/versions/2019-05-01/")
 
 
