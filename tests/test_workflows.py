@@ -139,6 +139,7 @@ def test_main_is_published_to_github_pages():
     assert {"actions/configure-pages", "actions/upload-pages-artifact",
             "actions/deploy-pages"} <= set(uses(workflow))
     deploy = workflow["jobs"]["deploy"]
+    assert deploy["if"] == "github.ref == 'refs/heads/main'"  # never another branch's text
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     artifact = next(s for s in steps(workflow)
