@@ -74,9 +74,10 @@ def build_two_version_site(folder: Path) -> Path:
     repo.commit("Import\n\nPublished: 2017-06-28", "2020-01-10T10:00:00+00:00",
                 site_files(de_policy=de, en_policy=en))
     changed = {
-        "docs/de/policy.md": _change(de, "Neu:", "Speicherort genauer beschrieben."),
-        "docs/en/policy.md": _change(en, "New:", "Where the data is stored, described more "
-                                     "precisely.", translation_of="2020-03-01"),
+        # Summaries that the real policy cannot have: each version needs its own.
+        "docs/de/policy.md": _change(de, "Neu:", "Zweite Fassung der Browser-Tests."),
+        "docs/en/policy.md": _change(en, "New:", "Second version of the browser tests.",
+                                     translation_of="2020-03-01"),
     }
     repo.commit("Storage", "2020-03-01T09:00:00+00:00", changed)
     build = build_site(repo.path, site_dir=folder / "site")

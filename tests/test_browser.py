@@ -50,17 +50,17 @@ PAGES = [pytest.param(kind, lang, id=f"{kind}-{lang}") for kind in KINDS for lan
 
 @pytest.fixture(scope="session")
 def sites(served, served_redline):
-    """Where each kind of page is: a redline exists only from the second version on, and
-    the real site may have one version only; then the two-version site supplies them."""
+    """Where each kind of page is: the archive's pages come from the two-version site, whose
+    policy has two versions in every language whatever the real one has (a redline exists
+    only from the second version on, and a translation may lag behind); the others from the
+    real site."""
 
     def slugs(served: Served) -> list[str]:
         return sorted(p.parent.name for p in served.site.glob("policy/versions/*/index.html"))
 
-    real_has_redlines = any(served.site.glob("policy/versions/*/changes/index.html"))
     result = {}
     for kind, path in KINDS.items():
-        redline = kind in ("redline", "compare-with-current")
-        where = served_redline if redline and not real_has_redlines else served
+        where = served_redline if kind in ARCHIVE_KINDS else served
         found = slugs(where)
         assert found, f"no archived version in {where.site}"
         result[kind] = (where, path.format(old=found[0], new=found[-1]))
