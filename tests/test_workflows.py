@@ -61,7 +61,7 @@ def test_every_job_that_runs_commands_checks_out_and_sets_up_python_3_11(path: P
         assert [str(s["with"]["python-version"]) for s in python] == ["3.11"], f"{path.name}: {name}"
     for step in steps(workflow):
         if "uses" in step:  # a full commit id: a tag can be moved to other code
-            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), (
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)*@[0-9a-f]{40}", step["uses"]), (
                 f"{path.name}: pin {step['uses']} to a commit id (with the version in a comment)")
 
 
