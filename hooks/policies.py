@@ -84,7 +84,6 @@ class _Build:
     has rendered it: a generated page's list, a policy page's stamp and banner."""
 
 
-
 def _plugin_error(exc: PolicySiteError) -> PluginError:
     """The error for MkDocs, naming the file from the folder the build runs in (as MkDocs
     and the lint name them), not from the root of the file system."""
@@ -387,10 +386,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             _build.settings.contact, text, page_url=config.site_url + page.url, version=current),
         "report-comparison": lambda: pages.report_comparison(_build.catalog, text),
     }
-    try:
-        markdown = pages.expand_inserts(markdown, f"{config.docs_dir}/{path}", blocks)
-    except PolicySiteError as exc:
-        raise _plugin_error(exc) from exc
+    markdown = pages.expand_inserts(markdown, f"{config.docs_dir}/{path}", blocks)
     if getattr(page.file, "generated_by", None):
         return markdown
     # The stamp and the banner are HTML: they take the place of a marker once Markdown has
@@ -547,8 +543,6 @@ def _write_archives(config: MkDocsConfig) -> None:
     try:
         jobs = parallel.jobs_wanted(pages_to_make, allowed=_command == "build")
         output.make(tasks, _build.docs, jobs)
-    except PolicySiteError as exc:
-        raise _plugin_error(exc) from exc
     finally:
         archive.made_ahead(None)  # the pages are written: let the redlines go
     if tasks:
