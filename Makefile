@@ -23,6 +23,12 @@ lint: $(VENV)/.site  ## the editors' lint: front matter, headings, links, summar
 	$(BIN)/python scripts/lint
 
 $(VENV)/bin/python:
+	@# The pins (requirements/*.txt, with hashes) are for Python 3.11: on another version pip
+	@# fails on a wheel without saying why, so say it here.
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "Python 3.11 is needed (found: $$($(PYTHON) --version 2>&1 || echo none))." \
+	    "Install it (e.g. 'apt-get install python3.11 python3.11-venv'), or run" \
+	    "'make PYTHON=/path/to/python3.11 ...'."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.site: requirements/site.txt $(VENV)/bin/python
