@@ -306,9 +306,9 @@ def _along_of(doc: PolicyDoc, old: Version, labels: Labels) -> Redline:
                          labels=labels)
 
 
-_BLOBS: dict[int, tuple[list[Version], tuple[str, ...]]] = {}
-"""`_blobs` of each policy met in this build, by the identity of its list of versions (which
-it holds, so that the identity cannot pass to another list)."""
+_BLOBS: dict[int, tuple[tuple[Version, ...], tuple[str, ...]]] = {}
+"""`_blobs` of each policy met in this build, by the identity of its versions' tuple (which
+it holds, so that the identity cannot pass to another tuple)."""
 
 
 def _blobs(doc: PolicyDoc) -> tuple[str, ...]:

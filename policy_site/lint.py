@@ -417,9 +417,9 @@ def _check_translated_versions(site: Site, hist: History, docs: list[PolicyDoc],
     """A translation's `translation_of` must name a version of its source, unless it is
     changed in the same commit as the source (translations.lag decides that): a day on which
     the source did not change would count as up to date."""
+    root = hist.root
     for doc in docs:
         source = translations.source_of(doc, docs, site.settings.source_language)
-        root = hist.root
         path = root / doc.source
         if source is None or not source.versions or not path.is_file():
             continue

@@ -167,7 +167,8 @@ def _named(source: PolicyDoc, value: str | None, translation: PolicyDoc) -> Vers
     if value is None:
         return None
     exact = next((v for v in source.versions if v.slug == value), None)
-    if exact is None or slug_key(value) is None or "-" in value[len("YYYY-MM-DD"):]:
+    match = _SLUG.match(value)
+    if exact is None or match is None or match.group(2):  # not a bare day: the slug it is
         return exact
     that_day = [v for v in source.versions if v.day == exact.day]
     mine = translation.current
